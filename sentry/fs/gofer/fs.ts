@@ -1,0 +1,197 @@
+/**
+ * The gofer filesystem: a host directory seen through a 9P2000.L server.
+ *
+ * File access modes (DESIGN.md):
+ *  - exclusive: nothing else changes the tree, so dentries, attributes,
+ *    negative lookups, listings and link targets are cached and trusted.
+ *    A warm stat costs no request.
+ *  - shared: every walk goes to the server from the export root with
+ *    every name, in one request, and each cached dentry on the way is
+ *    checked against what came back: same inode and type keeps it (with
+ *    fresh attributes), anything else replaces it. No negative lookups
+ *    and no listings are kept. A change on the host is seen at once.
+ *
+ * The filesystem owns its Conn's client and closes it on close().
+ */
+import { E, SysError } from "../../../shared/errno.ts";
+import { debug } from "../../../shared/log.ts";
+import type { Attr, DirEntry, StatFs } from "../../vfs/attr.ts";
+import { isDir, S_IFDIR } from "../../vfs/attr.ts";
+import { Dentry, type DentryCache, opClock } from "../../vfs/dentry.ts";
+import type { FileImpl, Filesystem, WalkResult } from "../../vfs/filesystem.ts";
+import type { FileAccess } from "../../vfs/mount.ts";
+import type { Client } from "./client.ts";
+import type { Conn, Step } from "./conn.ts";
+
+export class GoferFs implements Filesystem {
+  readonly kind = "gofer";
+  readonly root: Dentry;
+  readonly readOnly: boolean;
+
+  constructor(
+    private readonly conn: Conn,
+    private readonly client: Client,
+    private readonly cache: DentryCache,
+    readonly access: FileAccess,
+    rootIno: number,
+    readOnly = true,
+  ) {
+    this.readOnly = readOnly;
+    this.root = new Dentry(this, null, "", S_IFDIR, rootIno);
+    this.root.pinned = true;
+  }
+
+  get shared(): boolean {
+    return this.access === "shared";
+  }
+
+  walk(d: Dentry, names: string[]): Promise<WalkResult> {
+    return this.shared ? this.walkShared(d, names) : this.walkCached(d, names);
+  }
+
+  /** Exclusive: cached names cost nothing; the rest, one request. */
+  private async walkCached(d: Dentry, names: string[]): Promise<WalkResult> {
+    const dentries: Dentry[] = [];
+    let cur = d;
+    let i = 0;
+    for (; i < names.length; i++) {
+      const c = cur.children.get(names[i]);
+      if (!c) break;
+      this.cache.touch(c);
+      if (c.negative) return { dentries, errno: E.ENOENT };
+      dentries.push(c);
+      if (!isDir(c.ftype)) return { dentries, errno: 0 };
+      cur = c;
+    }
+    if (i === names.length) return { dentries, errno: 0 };
+
+    const prefix = cur.namesFromRoot();
+    const rest = names.slice(i);
+    const w = await this.conn.walk(prefix.concat(rest));
+    if (w.steps.length < prefix.length) {
+      // The host changed under an exclusive mount: report, trust nothing.
+      return { dentries, errno: w.errno || E.ESTALE };
+    }
+    const steps = w.steps.slice(prefix.length);
+    for (let k = 0; k < steps.length; k++) {
+      cur = this.child(cur, rest[k], steps[k]);
+      dentries.push(cur);
+    }
+    if (steps.length < rest.length && w.errno === E.ENOENT) {
+      this.addNegative(cur, rest[steps.length]);
+    }
+    return { dentries, errno: steps.length < rest.length ? w.errno : 0 };
+  }
+
+  /** Shared: one request from the root; revalidate every step. */
+  private async walkShared(d: Dentry, names: string[]): Promise<WalkResult> {
+    const prefix = d.namesFromRoot();
+    const all = prefix.concat(names);
+    const w = await this.conn.walk(all);
+    const now = opClock.now;
+    let cur = this.root;
+    const dentries: Dentry[] = [];
+    for (let k = 0; k < w.steps.length; k++) {
+      cur = this.revalidate(cur, all[k], w.steps[k], now);
+      if (k >= prefix.length) dentries.push(cur);
+    }
+    if (w.steps.length < all.length) {
+      const gone = cur.children.get(all[w.steps.length]);
+      if (gone && w.errno === E.ENOENT) this.cache.drop(gone);
+      if (w.steps.length < prefix.length) {
+        return { dentries, errno: w.errno || E.ENOENT };
+      }
+    }
+    const short = w.steps.length < all.length;
+    return { dentries, errno: short ? w.errno : 0 };
+  }
+
+  /** revalidate keeps the cached child if it is the same file. */
+  private revalidate(parent: Dentry, name: string, s: Step, now: number) {
+    const old = parent.children.get(name);
+    if (old && !old.negative && old.ino === s.ino && old.ftype === s.ftype) {
+      this.fill(old, s, now);
+      this.cache.touch(old);
+      return old;
+    }
+    if (old) {
+      if (old.pinned) return old;
+      debug("vfs", `revalidate: ${name} changed on the host`);
+      this.cache.drop(old);
+    }
+    return this.child(parent, name, s, now);
+  }
+
+  private child(parent: Dentry, name: string, s: Step, now = 0): Dentry {
+    const old = parent.children.get(name);
+    if (old && !old.negative && old.ino === s.ino) {
+      if (!old.attr && s.attr) this.fill(old, s, now);
+      return old;
+    }
+    if (old) this.cache.drop(old);
+    const d = new Dentry(this, parent, name, s.ftype, s.ino);
+    this.fill(d, s, now);
+    this.cache.add(d);
+    return d;
+  }
+
+  private fill(d: Dentry, s: Step, now: number): void {
+    if (s.attr) {
+      d.attr = s.attr;
+      d.freshAt = now;
+    }
+    if (s.target !== undefined) d.target = s.target;
+  }
+
+  private addNegative(parent: Dentry, name: string): void {
+    if (!parent.children.has(name)) {
+      this.cache.add(new Dentry(this, parent, name, 0, 0));
+    }
+  }
+
+  async getattr(d: Dentry): Promise<Attr> {
+    if (d.attr && (!this.shared || d.freshAt === opClock.now)) return d.attr;
+    const attr = await this.conn.getattr(d.namesFromRoot());
+    d.attr = attr;
+    d.freshAt = opClock.now;
+    if (d === this.root) d.ino = attr.ino;
+    if (attr.ino === d.ino) d.ftype = attr.mode & 0o170000;
+    return attr;
+  }
+
+  async readlink(d: Dentry): Promise<string> {
+    const fresh = !this.shared || d.freshAt === opClock.now;
+    if (d.target !== undefined && fresh) return d.target;
+    const t = await this.conn.readlink(d.namesFromRoot());
+    d.target = t;
+    return t;
+  }
+
+  async readdir(d: Dentry): Promise<DirEntry[]> {
+    if (!this.shared && d.listing) return d.listing;
+    const entries = await this.conn.readdir(d.namesFromRoot());
+    if (this.shared) return entries;
+    d.listing = entries;
+    for (const e of entries) {
+      if (e.attr && !d.children.has(e.name)) {
+        this.child(d, e.name, { ino: e.ino, ftype: e.type, attr: e.attr });
+      }
+    }
+    return entries;
+  }
+
+  async open(d: Dentry, flags: number): Promise<FileImpl> {
+    const file = await this.conn.open(d.namesFromRoot(), flags);
+    return file;
+  }
+
+  statfs(_d: Dentry): Promise<StatFs> {
+    return this.conn.statfs();
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+export { SysError };
