@@ -37,6 +37,9 @@ export class Server {
   private readonly handlers: Handlers;
   private paused = false;
   private closed = false;
+  private finish: (why: string) => void = () => {};
+  /** done settles, with the reason, when the connection has ended. */
+  readonly done = new Promise<string>((r) => (this.finish = r));
 
   constructor(
     private readonly stream: Duplex,
@@ -61,9 +64,6 @@ export class Server {
     });
   }
 
-  /** done settles when the connection has ended. */
-  readonly done = new Promise<string>((r) => (this.finish = r));
-  private finish!: (why: string) => void;
 
   private onData(chunk: Uint8Array): void {
     this.framer.push(chunk);

@@ -13,6 +13,7 @@
  */
 import { E, SysError } from "../../shared/errno.ts";
 import { isDir, isLnk } from "./attr.ts";
+import type { Dentry } from "./dentry.ts";
 import type { Loc, MountTable } from "./mount.ts";
 import { splitPath } from "./path.ts";
 
@@ -63,12 +64,7 @@ export class Resolver {
         continue;
       }
 
-      // Hand the filesystem every plain name up to the next "." or "..";
-      // only one where a mount may hang below.
-      let j = i + 1;
-      if (!cur.d.mountsBelow) {
-        while (j < queue.length && queue[j] !== "." && queue[j] !== "..") j++;
-      }
+      const j = this.runEnd(cur.d, queue, i);
       const res = await cur.d.fs.walk(cur.d, queue.slice(i, j));
 
       // Take the dentries the walk gave, stopping at a symlink to follow.
@@ -100,6 +96,26 @@ export class Resolver {
       throw new SysError(E.ENOTDIR);
     }
     return cur;
+  }
+
+  /**
+   * runEnd gives the end of the run of names, from i, to hand the
+   * filesystem as one walk: every plain name up to the next "." or "..",
+   * stopping short of a mount point. Mounts hang only below pinned,
+   * cached dentries marked mountsBelow, so the cached chain tells where.
+   */
+  private runEnd(from: Dentry, queue: string[], i: number): number {
+    let d: Dentry | undefined = from;
+    let j = i + 1;
+    for (; j < queue.length; j++) {
+      const name = queue[j];
+      if (name === "." || name === "..") break;
+      if (d) {
+        d = d.mountsBelow ? d.children.get(queue[j - 1]) : undefined;
+        if (d?.mountsBelow && this.mounts.at(d, name)) break;
+      }
+    }
+    return j;
   }
 
   /**

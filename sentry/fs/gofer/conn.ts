@@ -273,7 +273,7 @@ export class StdConn implements Conn {
       let offset = 0n;
       for (;;) {
         const r = await this.client.request({
-          type: MT.Treaddir, fid, offset, count: this.client.msize - 11,
+          type: MT.Treaddir, fid, offset, count: this.client.msize - 24,
         });
         const d = decodeDirents(expect(r, MT.Rreaddir).data);
         if (!d.ok) throw proto(`Rreaddir: ${d.error}`);

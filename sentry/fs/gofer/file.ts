@@ -67,7 +67,7 @@ export class FidFile implements FileImpl {
 
   async read(buf: Uint8Array, pos: number): Promise<number> {
     let done = 0;
-    const max = this.client.msize - 11;
+    const max = this.client.msize - 24;
     while (done < buf.length) {
       const count = Math.min(max, buf.length - done);
       const r = await this.client.request({
