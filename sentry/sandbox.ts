@@ -83,6 +83,20 @@ export class Sandbox {
     return this.child.pid;
   }
 
+  /** Whether the gofer still answers. */
+  get alive(): boolean {
+    return this.client.alive && this.child.exitCode === null &&
+      this.child.signalCode === null;
+  }
+
+  /** Why the gofer stopped answering, for messages. */
+  get deathReason(): string {
+    const c = this.child;
+    if (c.signalCode) return `killed by ${c.signalCode}`;
+    if (c.exitCode !== null) return `exited with status ${c.exitCode}`;
+    return this.client.deathReason ?? "connection lost";
+  }
+
   /** 9P requests sent so far, by message name. */
   stats(): Record<string, number> {
     return Object.fromEntries(this.client.counts);

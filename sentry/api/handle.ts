@@ -6,6 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import { E, SysError } from "../../shared/errno.ts";
+import { isDir, isReg } from "../vfs/attr.ts";
 import type { OpenFile, VFS } from "../vfs/vfs.ts";
 import { edge } from "./errors.ts";
 import { Dirent, Stats } from "./stats.ts";
@@ -114,6 +115,11 @@ export class FileHandle {
  */
 export async function readAll(vfs: VFS, f: OpenFile): Promise<Buffer> {
   const attr = await vfs.fstat(f);
+  if (!isReg(attr.mode) && !isDir(attr.mode)) {
+    // A device like /dev/zero never ends: one read, as far as it gives.
+    const buf = Buffer.allocUnsafe(65536);
+    return buf.subarray(0, await vfs.read(f, buf, null));
+  }
   const chunks: Buffer[] = [];
   let total = 0;
   let want = Math.max(attr.size - f.pos, 0) + 1;

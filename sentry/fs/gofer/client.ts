@@ -66,6 +66,11 @@ export class Client {
     stream.on("close", () => this.fail(E.EIO, "gofer closed the connection"));
   }
 
+  /** Why the connection ended, if it has. */
+  get deathReason(): string | undefined {
+    return this.dead?.message;
+  }
+
   /** Whether the connection still works. */
   get alive(): boolean {
     return this.dead === null;
