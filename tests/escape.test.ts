@@ -36,7 +36,6 @@ interface Ctx {
 const t = suite<Ctx>("escape");
 
 t.before(async (c) => {
-  console.error("before");
   c.root = makeTree();
   c.outName = path.basename(c.root) + "-outside";
   c.outside = path.join(path.dirname(c.root), c.outName);
@@ -50,9 +49,7 @@ t.before(async (c) => {
   fs.symlinkSync(`../../${c.outName}/secret`, path.join(links, "outrel"));
   fs.symlinkSync(c.outside, path.join(links, "outdir"));
 
-  console.error("inodes");
   c.inside = inodes(c.root);
-  console.error("inodes done");
   c.ours = new Raw9p(c.root, { record: true });
   c.diod = new Raw9p(c.root, { kind: "diod", record: true });
   await c.ours.hello();
