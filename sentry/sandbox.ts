@@ -12,7 +12,7 @@
  * gofer exits when it sees the hang-up), then the process if it lingers.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -163,10 +163,11 @@ export function runtimeArgv(script: string): [string, string[]] {
  * cannot be started or does not answer.
  */
 export async function openSandbox(opts: SandboxOptions): Promise<Sandbox> {
-  const root = resolvePath(opts.root);
-  const st = statSync(root, { throwIfNoEntry: false });
+  const st = statSync(opts.root, { throwIfNoEntry: false });
   if (!st) throw new SysError(E.ENOENT, "open", opts.root);
   if (!st.isDirectory()) throw new SysError(E.ENOTDIR, "open", opts.root);
+  // The gofer gets the real path: diod would export a link as a link.
+  const root = realpathSync(opts.root);
   const kind = opts.gofer ?? "builtin";
   const donate = kind === "builtin" && opts.donateFds !== false;
 

@@ -33,7 +33,7 @@ export interface StatView {
   nlink: number;
   uid: number;
   gid: number;
-  /** Modification time in whole milliseconds. */
+  /** Modification time in ms, with a fraction, as node:fs's mtimeMs. */
   mtimeMs: number;
 }
 
@@ -74,10 +74,14 @@ function openat2(dirfd: number, path: string, flags: number): number {
   for (;;) {
     const fd = Number(syscallFn(
       SYS_openat2,
-      "int", dirfd,
-      "const char *", path,
-      "void *", how,
-      "size_t", OPEN_HOW_SIZE,
+      "int",
+      dirfd,
+      "const char *",
+      path,
+      "void *",
+      how,
+      "size_t",
+      OPEN_HOW_SIZE,
     ));
     if (fd >= 0) return fd;
     const errno = lastErrno();
@@ -97,7 +101,9 @@ function inRoot<T>(
   fn: (fd: number) => T,
 ): Outcome<T> {
   const rootFd = sys.openat(
-    sys.AT_FDCWD, root, sys.O_PATH | sys.O_DIRECTORY | sys.O_CLOEXEC,
+    sys.AT_FDCWD,
+    root,
+    sys.O_PATH | sys.O_DIRECTORY | sys.O_CLOEXEC,
   );
   try {
     let fd: number;
@@ -131,7 +137,7 @@ function view(s: sys.Statx): StatView {
     nlink: s.nlink,
     uid: s.uid,
     gid: s.gid,
-    mtimeMs: Number(s.mtimeSec) * 1000 + Math.floor(s.mtimeNsec / 1e6),
+    mtimeMs: Number(s.mtimeSec) * 1000 + s.mtimeNsec / 1e6,
   };
 }
 
@@ -146,7 +152,10 @@ export function stat(root: string, path: string): Outcome<StatView> {
  */
 export function lstat(root: string, path: string): Outcome<StatView> {
   return inRoot(
-    root, path, sys.O_PATH | sys.O_NOFOLLOW, (fd) => view(sys.fstat(fd)),
+    root,
+    path,
+    sys.O_PATH | sys.O_NOFOLLOW,
+    (fd) => view(sys.fstat(fd)),
   );
 }
 
