@@ -208,7 +208,9 @@ function spawnGofer(kind: string, root: string, fdSock: number) {
   if (kind === "diod") {
     const diod = ["/usr/sbin/diod", "/usr/bin/diod"].find(existsSync);
     if (!diod) throw new SysError(E.ENOENT, "spawn", "diod");
-    return spawn(diod, [
+    // diod can crash on hostile input; no core file in the user's cwd.
+    return spawn("/bin/sh", [
+      "-c", 'ulimit -c 0; exec "$0" "$@"', diod,
       "-f", "-r", "3", "-w", "3", "-n", "-N", "-e", root, "-L", "/dev/null",
     ], { stdio: stdio as never, env });
   }
