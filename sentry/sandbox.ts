@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, realpathSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -208,11 +209,11 @@ function spawnGofer(kind: string, root: string, fdSock: number) {
   if (kind === "diod") {
     const diod = ["/usr/sbin/diod", "/usr/bin/diod"].find(existsSync);
     if (!diod) throw new SysError(E.ENOENT, "spawn", "diod");
-    // diod can crash on hostile input; no core file in the user's cwd.
-    return spawn("/bin/sh", [
-      "-c", 'ulimit -c 0; exec "$0" "$@"', diod,
+    // diod can crash on hostile input, and it raises its own core limit:
+    // run it in the temp dir so no core file lands in the user's cwd.
+    return spawn(diod, [
       "-f", "-r", "3", "-w", "3", "-n", "-N", "-e", root, "-L", "/dev/null",
-    ], { stdio: stdio as never, env });
+    ], { stdio: stdio as never, env, cwd: tmpdir() });
   }
   if (fdSock >= 0) stdio.push(fdSock);
   const [cmd, args] = runtimeArgv(GOFER_MAIN);
