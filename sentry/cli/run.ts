@@ -52,6 +52,9 @@ export async function run(o: RunOptions): Promise<number> {
       fs: new BashFs(sb.fs, builtins),
       cwd: "/",
       env: SHELL_ENV,
+      // just-bash's JS-global patching cannot work under Deno, where it
+      // only prints warnings; js-exec and python are off here anyway.
+      defenseInDepth: !("Deno" in globalThis),
     });
     const r = await bash.exec(script);
     process.stdout.write(r.stdout);
