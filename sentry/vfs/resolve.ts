@@ -15,7 +15,7 @@ import { E, SysError } from "../../shared/errno.ts";
 import { isDir, isLnk } from "./attr.ts";
 import type { Dentry } from "./dentry.ts";
 import type { Loc, MountTable } from "./mount.ts";
-import { splitPath } from "./path.ts";
+import { nameTooLong, splitPath } from "./path.ts";
 
 /** Linux's MAXSYMLINKS. */
 export const MAX_SYMLINKS = 40;
@@ -64,7 +64,14 @@ export class Resolver {
         continue;
       }
 
-      const j = this.runEnd(cur.d, queue, i);
+      // A name over NAME_MAX fails when the walk reaches it, as in Linux.
+      let j = this.runEnd(cur.d, queue, i);
+      for (let k = i; k < j; k++) {
+        if (nameTooLong(queue[k])) {
+          if (k === i) throw new SysError(E.ENAMETOOLONG);
+          j = k;
+        }
+      }
       const res = await cur.d.fs.walk(cur.d, queue.slice(i, j));
 
       // Take the dentries the walk gave, stopping at a symlink to follow.
@@ -77,7 +84,11 @@ export class Resolver {
           const target = await d.fs.readlink(d);
           const t = splitPath(target);
           cur = t.absolute ? root : { mnt: cur.mnt, d: d.parent ?? d };
-          queue = t.names.concat(queue.slice(i + k + 1));
+          // A target ending in "/" must be a directory: "." checks it.
+          const rest = queue.slice(i + k + 1);
+          queue = t.trailingSlash
+            ? t.names.concat(".", rest)
+            : t.names.concat(rest);
           i = 0;
           followed = true;
           break;

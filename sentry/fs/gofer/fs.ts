@@ -16,7 +16,7 @@
 import { E, SysError } from "../../../shared/errno.ts";
 import { debug } from "../../../shared/log.ts";
 import type { Attr, DirEntry, StatFs } from "../../vfs/attr.ts";
-import { isDir, S_IFDIR } from "../../vfs/attr.ts";
+import { isDir, isReg, S_IFDIR } from "../../vfs/attr.ts";
 import { Dentry, type DentryCache, opClock } from "../../vfs/dentry.ts";
 import type { FileImpl, Filesystem, WalkResult } from "../../vfs/filesystem.ts";
 import type { FileAccess } from "../../vfs/mount.ts";
@@ -180,9 +180,16 @@ export class GoferFs implements Filesystem {
     return entries;
   }
 
+  /**
+   * open refuses anything but a regular file or a directory before asking
+   * the server: a FIFO would block it and a device node is the host's.
+   */
   async open(d: Dentry, flags: number): Promise<FileImpl> {
-    const file = await this.conn.open(d.namesFromRoot(), flags);
-    return file;
+    const attr = await this.getattr(d);
+    if (!isDir(attr.mode) && !isReg(attr.mode)) {
+      throw new SysError(E.EPERM);
+    }
+    return this.conn.open(d.namesFromRoot(), flags);
   }
 
   statfs(_d: Dentry): Promise<StatFs> {

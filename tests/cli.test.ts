@@ -1,0 +1,198 @@
+/**
+ * `sentry run` as a user runs it: a child process of the current runtime
+ * on the sample tree and on the fixture tree.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { runtimeArgv } from "../sentry/sandbox.ts";
+import { makeTree, removeTree } from "./fixture.ts";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = path.join(repo, "sentry/cli/main.ts");
+const SAMPLE = path.join(repo, "sample/rootfs");
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function sentry(args: string[], input = ""): Result {
+  const [cmd, pre] = runtimeArgv(CLI);
+  const r = spawnSync(cmd, [...pre, ...args], {
+    input, encoding: "utf8", timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const t = suite("cli");
+let tree = "";
+t.before(() => {
+  tree = makeTree();
+});
+t.after(() => removeTree(tree));
+
+t("cli: a command runs against the rootfs as /", () => {
+  const r = sentry(["run", SAMPLE, "--", "cat", "/etc/hostname"]);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "sample\n");
+});
+
+t("cli: sh -c with pipes, symlinks and /dev/null", () => {
+  const r = sentry(["run", SAMPLE, "--", "sh", "-c",
+    "readlink /bin; cat /bin/hello | head -1; echo gone > /dev/null; " +
+    "ls /usr/share/doc/sample/shortcut"]);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "usr/bin\n#!/bin/bash\ndeep.txt\n");
+});
+
+t("cli: with no command the script comes from stdin", () => {
+  const r = sentry(["run", SAMPLE], "cd /etc\npwd\ncat hostname\n");
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "/etc\nsample\n");
+});
+
+t("cli: the exit status is the command's", () => {
+  assert.is(sentry(["run", SAMPLE, "--", "sh", "-c", "exit 7"]).status, 7);
+  assert.is(sentry(["run", SAMPLE, "--", "false"]).status, 1);
+});
+
+t("cli: a missing file is ENOENT in the shell's words", () => {
+  const r = sentry(["run", SAMPLE, "--", "cat", "/nope"]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /No such file or directory/);
+});
+
+t("cli: writes fail with read-only file system", () => {
+  const r = sentry(["run", SAMPLE, "--", "sh", "-c",
+    "mkdir /x; echo m=$?; touch /etc/hostname; echo t=$?; " +
+    "rm /etc/motd; echo r=$?"]);
+  assert.is(r.stdout, "m=1\nt=1\nr=1\n");
+  assert.match(r.stderr, /read-only file system/i);
+  assert.ok(!fs.existsSync(path.join(SAMPLE, "x")));
+  assert.is(fs.readFileSync(path.join(SAMPLE, "etc/hostname"), "utf8"),
+    "sample\n");
+});
+
+t("cli: built-ins run even where the rootfs has no binary for them", () => {
+  // The fixture tree has no /usr/bin/wc or /usr/bin/sort.
+  const r = sentry(["run", tree, "--", "sh", "-c",
+    "ls /big-dir | sort -r | head -1; ls /big-dir | wc -l"]);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "f0999\n1000\n");
+  assert.not.ok(fs.existsSync(path.join(tree, "usr/bin/wc")));
+});
+
+/** Every path below root, without following links. */
+function listing(root: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const d of fs.readdirSync(path.join(root, rel), {
+    withFileTypes: true,
+  })) {
+    const p = `${rel}/${d.name}`;
+    out.push(p);
+    if (d.isDirectory()) out.push(...listing(root, p));
+  }
+  return out;
+}
+
+t("cli: nothing is written into the rootfs", () => {
+  const before = listing(tree);
+  const r = sentry(["run", tree, "--", "sh", "-c", "ls /usr/bin; cat /bin/x"]);
+  assert.is(r.status, 1);
+  assert.equal(listing(tree), before);
+});
+
+t("cli: --stats prints the requests by type", () => {
+  const r = sentry(["run", "--stats", SAMPLE, "--", "cat", "/etc/motd"]);
+  assert.is(r.status, 0);
+  assert.match(r.stderr, /sentry: stats: \d+ requests: .*TXlopen=1/);
+});
+
+t("cli: shared mode and diod give the same answers", () => {
+  const script = "find /usr -type f | sort; cat /etc/os-release";
+  const want = sentry(["run", SAMPLE, "--", "sh", "-c", script]);
+  for (const flag of ["--file-access=shared", "--gofer=diod",
+    "--no-donate"]) {
+    const r = sentry(["run", flag, SAMPLE, "--", "sh", "-c", script]);
+    assert.is(r.status, 0, `${flag}: ${r.stderr}`);
+    assert.is(r.stdout, want.stdout, flag);
+  }
+});
+
+t("cli: usage errors give status 2 and one line", () => {
+  const r = sentry(["run", "--bogus", SAMPLE]);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /^sentry: unknown flag '--bogus'\n/);
+  assert.is(sentry(["run", "--file-access=sometimes", SAMPLE]).status, 2);
+  assert.is(sentry(["run"]).status, 2);
+});
+
+t("cli: a missing or non-directory ROOTFS gives status 3", () => {
+  const r = sentry(["run", "/nonexistent-root", "--", "true"]);
+  assert.is(r.status, 3);
+  assert.is(r.stderr.trim().split("\n").length, 1);
+  const file = path.join(tree, "etc/hostname");
+  assert.is(sentry(["run", file, "--", "true"]).status, 3);
+});
+
+t("cli: --help and --version", () => {
+  const h = sentry(["--help"]);
+  assert.is(h.status, 0);
+  assert.match(h.stdout, /--file-access/);
+  assert.match(sentry(["--version"]).stdout, /^sentry \d+\.\d+\.\d+\n$/);
+});
+
+t("cli: a gofer that dies gives status 4 and one line", async () => {
+  const [cmd, pre] = runtimeArgv(CLI);
+  const child = spawn(cmd, [...pre, "run", tree, "--", "sh", "-c",
+    "cat /etc/hostname; sleep 5; cat /etc/os-release"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c) => (out += c));
+  child.stderr.on("data", (c) => (err += c));
+  // Find the gofer: the child of the sentry serving this tree.
+  // The shell prints only at the end; give the gofer time to be serving
+  // (the command sleeps for 5 s after its first read).
+  const gofer = await waitFor(() => goferOf(tree), 10_000);
+  await new Promise((r) => setTimeout(r, 2000));
+  process.kill(gofer, "SIGKILL");
+  const status = await new Promise<number | null>((r) =>
+    child.on("exit", (c) => r(c)));
+  assert.is(status, 4, err);
+  assert.match(err, /sentry: error: the gofer died: /, err);
+  assert.not.match(out, /PRETTY_NAME/);
+});
+
+function goferOf(root: string): number | null {
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        .split("\0");
+      if (argv.some((a) => a.endsWith("gofer/main.ts")) &&
+        argv.includes(root)) return Number(pid);
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
+
+async function waitFor<T>(fn: () => T | null, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== null) return v;
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+t.run();
