@@ -1,0 +1,75 @@
+/**
+ * The VFS's own bookkeeping: the dentry cache stays within its bound and
+ * answers stay right after eviction; open files outlive their names.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { openSandbox } from "../sentry/sandbox.ts";
+import { makeTree, removeTree } from "./fixture.ts";
+
+const t = suite("vfs");
+let tree = "";
+t.before(() => {
+  tree = makeTree();
+});
+t.after(() => removeTree(tree));
+
+for (const fileAccess of ["exclusive", "shared"] as const) {
+  t(`dentry cache (${fileAccess}): a walk of 1000 files keeps at most ` +
+    `the bound`, async () => {
+    const sb = await openSandbox({ root: tree, fileAccess,
+      dentryCacheSize: 64 });
+    try {
+      const names = await sb.fs.readdir("/big-dir");
+      assert.is(names.length, 1000);
+      let peak = 0;
+      for (const n of names) {
+        const st = await sb.fs.stat(`/big-dir/${n}`);
+        const host = fs.statSync(path.join(tree, "big-dir", n));
+        assert.is(st.ino, host.ino, n);
+        peak = Math.max(peak, sb.vfs.cache.size);
+      }
+      assert.ok(peak <= 64, `cache grew to ${peak}`);
+      // Evicted entries come back right.
+      const again = await sb.fs.stat("/big-dir/f0000");
+      assert.is(again.size, 1);
+    } finally {
+      await sb.close();
+    }
+  });
+}
+
+t("dentry cache: a deep walk past the bound still resolves", async () => {
+  const sb = await openSandbox({ root: tree, dentryCacheSize: 4 });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const data = await sb.fs.readFile("/usr/share/doc/a/b/c/d/deep.txt",
+        "utf8");
+      assert.is(data, "deep\n");
+      assert.is(await sb.fs.realpath("/links/doclink/a/b/../b/c"),
+        "/usr/share/doc/a/b/c");
+    }
+  } finally {
+    await sb.close();
+  }
+});
+
+t("open files: closing twice is EBADF-free; reads after close fail",
+  async () => {
+    const sb = await openSandbox({ root: tree });
+    try {
+      const h = await sb.fs.open("/etc/hostname");
+      await h.close();
+      await h.close();
+      let code = "";
+      await h.read(Buffer.alloc(4)).catch((e) => (code = e.code));
+      assert.is(code, "EBADF");
+      assert.is(sb.vfs.openCount, 0);
+    } finally {
+      await sb.close();
+    }
+  });
+
+t.run();
