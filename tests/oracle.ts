@@ -53,8 +53,9 @@ export interface TypedEntry {
   type: EntryType;
 }
 
-// openat2(2): the syscall number is 437 on both supported ABIs.
+// openat2(2) and faccessat2(2): the same numbers on both supported ABIs.
 const SYS_openat2 = 437;
+const SYS_faccessat2 = 439;
 const RESOLVE_IN_ROOT = 0x10;
 const OPEN_HOW_SIZE = 24;
 
@@ -262,6 +263,35 @@ export function readlink(root: string, path: string): Outcome<string> {
       throw new SysError(E.EINVAL, "readlink");
     }
     return sys.readlinkat(fd, "");
+  });
+}
+
+/**
+ * access(2) with mode (F_OK 0, X_OK 1, W_OK 2, R_OK 4), as the kernel
+ * decides it for this process's real uid: faccessat2 on the resolved fd.
+ * Resolves nothing but the path in the root, like the others.
+ */
+export function access(
+  root: string,
+  path: string,
+  mode: number,
+): Outcome<true> {
+  return inRoot(root, path, sys.O_PATH, (fd) => {
+    for (;;) {
+      const r = Number(syscallFn(
+        SYS_faccessat2,
+        "int",
+        fd,
+        "const char *",
+        "",
+        "int",
+        mode,
+        "int",
+        sys.AT_EMPTY_PATH,
+      ));
+      if (r === 0) return true as const;
+      if (lastErrno() !== E.EINTR) throw errnoError("access");
+    }
   });
 }
 
