@@ -150,14 +150,10 @@ export class Resolver {
 
   /** parentOf is "..": never above the root, across mounts upwards. */
   parentOf(loc: Loc): Loc {
-    let { mnt, d } = loc;
-    while (d === mnt.fs.root) {
-      if (!mnt.parent || !mnt.parentDir) return loc;
-      d = mnt.parentDir;
-      mnt = mnt.parent;
-      return { mnt, d };
-    }
-    return { mnt, d: d.parent ?? d };
+    const { mnt, d } = loc;
+    if (d !== mnt.fs.root) return { mnt, d: d.parent ?? d };
+    if (!mnt.parent || !mnt.parentDir) return loc;
+    return { mnt: mnt.parent, d: mnt.parentDir };
   }
 
   /** pathOf gives the absolute sandbox path of a location (realpath). */

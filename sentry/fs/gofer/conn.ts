@@ -15,8 +15,6 @@
  */
 import { E, SysError } from "../../../shared/errno.ts";
 import {
-  ATTR_FIELDS,
-  type AttrTuple,
   num,
   obj,
   proto,
@@ -364,4 +362,3 @@ async function statfs(client: Client): Promise<StatFs> {
   };
 }
 
-export { ATTR_FIELDS, type AttrTuple };

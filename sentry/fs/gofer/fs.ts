@@ -201,4 +201,3 @@ export class GoferFs implements Filesystem {
   }
 }
 
-export { SysError };
