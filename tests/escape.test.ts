@@ -221,7 +221,9 @@ t("Tlopen of a symlink fid fails; nothing behind it is read", async (c) => {
 
 t("TXwalkstat with hostile names stops inside the root", async (c) => {
   for (const [what, names] of Object.entries(hostile(c))) {
-    const r = await c.ours.rpc({ type: MT.TXwalkstat, body: { fid: 0, names } });
+    const r = await c.ours.rpc({
+      type: MT.TXwalkstat, body: { fid: 0, names },
+    });
     const b = body(want(r, MT.RXwalkstat));
     const steps = b.steps as number[][];
     assert.ok(steps.length < names.length, `${what}: walked every name`);
@@ -239,13 +241,15 @@ t("TXlopen with hostile names or at a link fails, binding no fid",
     const lists = Object.entries(hostile(c));
     for (const l of OUT_LINKS) lists.push([`links/${l}`, ["links", l]]);
     for (const [what, names] of lists) {
-      const newfid = c.ours.fid();
-      const r = await c.ours.rpc({
-        type: MT.TXlopen,
-        body: { fid: 0, names, flags: 0, newfid, key: 1, donate: false },
-      });
-      assert.ok(errnoOf(r) > 0, `${what}: TXlopen succeeded`);
-      assert.not.ok(await bound(c.ours, newfid), `${what}: newfid bound`);
+      for (const flags of [0, O_DIRECTORY]) {
+        const newfid = c.ours.fid();
+        const r = await c.ours.rpc({
+          type: MT.TXlopen,
+          body: { fid: 0, names, flags, newfid, key: 1, donate: false },
+        });
+        assert.ok(errnoOf(r) > 0, `${what}: TXlopen(${flags}) succeeded`);
+        assert.not.ok(await bound(c.ours, newfid), `${what}: newfid bound`);
+      }
     }
   });
 

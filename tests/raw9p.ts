@@ -8,7 +8,9 @@
  * hangs up, waits for the child to exit and kills it if it lingers.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, resolve } from "node:path";
+import fs from "node:fs";
+import os from "node:os";
+import path, { dirname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { decode, encode } from "../shared/p9/codec.ts";
@@ -81,6 +83,8 @@ export class Raw9p {
   private readonly record: boolean;
   private nextTag = 1;
   private nextFid = 100;
+  /** diod's working directory, or "". */
+  private cwd = "";
 
   constructor(root: string, opts: SpawnOptions = {}) {
     this.kind = opts.kind ?? "builtin";
@@ -89,10 +93,13 @@ export class Raw9p {
     const err = opts.captureStderr ? "pipe" : "inherit";
     const stdio = ["ignore", "ignore", err, "pipe"] as const;
     if (this.kind === "diod") {
+      // diod can crash on hostile input and raises its own core limit:
+      // it runs in a directory of its own, removed on close.
+      this.cwd = fs.mkdtempSync(path.join(os.tmpdir(), "raw9p-diod-"));
       this.child = spawn(DIOD, [
         "-f", "-r", "3", "-w", "3", "-n", "-N", "-e", root,
         "-L", "/dev/null",
-      ], { stdio: stdio as never });
+      ], { stdio: stdio as never, cwd: this.cwd });
     } else {
       const [cmd, args] = runtimeArgv(GOFER_MAIN);
       this.child = spawn(cmd, [...args, ...(opts.args ?? []), root], {
@@ -197,9 +204,11 @@ export class Raw9p {
   async close(): Promise<void> {
     this.stream.end();
     this.stream.destroy();
-    if (await this.waitExit(2000)) return;
-    this.child.kill("SIGKILL");
-    await this.exited;
+    if (!await this.waitExit(2000)) {
+      this.child.kill("SIGKILL");
+      await this.exited;
+    }
+    if (this.cwd) fs.rmSync(this.cwd, { recursive: true, force: true });
   }
 
   private onData(chunk: Uint8Array): void {

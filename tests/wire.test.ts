@@ -71,7 +71,7 @@ function prng(seed: number): () => number {
   };
 }
 
-/** noTrace tells whether stderr holds no stack trace or uncaught error. */
+/** assertNoTrace fails if stderr holds a stack trace or uncaught error. */
 function assertNoTrace(stderr: string): void {
   assert.not.match(stderr, /^\s+at /m, `stack trace:\n${stderr}`);
   assert.not.match(stderr, /Uncaught|TypeError|RangeError/, stderr);
@@ -135,7 +135,7 @@ function samples(): Msg[] {
 function garbage(rand: () => number, pool: Msg[]): [number, Uint8Array] {
   const tag = rand() & 0xffff;
   const pick = pool[rand() % pool.length];
-  let type = pick.type;
+  let type: number = pick.type;
   let body = bodyOf(pick).slice();
   switch (rand() % 4) {
     case 0: {
@@ -267,8 +267,6 @@ interface Quirks {
   partialWalkBinds: boolean;
   /** A newfid in use is refused (the spec) or rebound. */
   newfidInUseRebinds: boolean;
-  /** Twalk of 17 names is an Rlerror, or ends the connection. */
-  walk17HangsUp: boolean;
   /** A Tread count past msize is cut to fit, or is an Rlerror. */
   bigReadFails: boolean;
 }
@@ -278,14 +276,12 @@ const QUIRKS: Record<ServerKind, Quirks> = {
     unknownVersion: "unknown",
     partialWalkBinds: false,
     newfidInUseRebinds: false,
-    walk17HangsUp: false,
     bigReadFails: false,
   },
   diod: {
     unknownVersion: "Rlerror",
     partialWalkBinds: true,
     newfidInUseRebinds: true,
-    walk17HangsUp: true,
     bigReadFails: true,
   },
 };
@@ -525,31 +521,28 @@ function readPath(kind: ServerKind): void {
     want(r, MT.Rflush);
   });
 
-  // Last: diod hangs up on it.
-  const w17 = q.walk17HangsUp ? "end the connection" : "are refused";
-  t(`Twalk: 17 names ${w17}`, async (c) => {
-    // encode will not make this frame, so it is built by hand.
-    const fid = c.s.fid();
-    const ok = bodyOf({
-      type: MT.Twalk, tag: 0, fid: 0, newfid: fid, names: CHAIN.slice(0, 16),
+  // diod hangs up on 17 names and at times then dies of SIGSEGV (seen
+  // in this suite's session): only ours is asked.
+  if (kind === "builtin") {
+    t("Twalk: 17 names are refused", async (c) => {
+      // encode will not make this frame, so it is built by hand.
+      const fid = c.s.fid();
+      const ok = bodyOf({
+        type: MT.Twalk, tag: 0, fid: 0, newfid: fid,
+        names: CHAIN.slice(0, 16),
+      });
+      const last = bodyOf({
+        type: MT.Twalk, tag: 0, fid: 0, newfid: 0, names: [CHAIN[16]],
+      }).subarray(10);
+      const body = new Uint8Array([...ok, ...last]);
+      new DataView(body.buffer).setUint16(8, 17, true);
+      const tag = c.s.tag();
+      const r = await c.s.rpcRaw(frame(MT.Twalk, tag, body), tag);
+      assert.ok(r.ok, "no well-formed reply");
+      assert.is(r.ok && r.msg.type, MT.Rlerror);
+      assert.not.ok(await bound(c, fid));
     });
-    const last = bodyOf({
-      type: MT.Twalk, tag: 0, fid: 0, newfid: 0, names: [CHAIN[16]],
-    }).subarray(10);
-    const body = new Uint8Array([...ok, ...last]);
-    new DataView(body.buffer).setUint16(8, 17, true);
-    const tag = c.s.tag();
-    const r = await c.s.rpcRaw(frame(MT.Twalk, tag, body), tag)
-      .catch((e: Error) => e);
-    if (q.walk17HangsUp) {
-      assert.instance(r, Error);
-      assert.ok(c.s.hungUp);
-      return;
-    }
-    assert.ok(!(r instanceof Error) && r.ok, "no well-formed reply");
-    assert.is(!(r instanceof Error) && r.ok && r.msg.type, MT.Rlerror);
-    assert.not.ok(await bound(c, fid));
-  });
+  }
 
   t.run();
 }
@@ -645,17 +638,19 @@ ro("Tlopen of a FIFO fails at once; Tgetattr on it works", async (c) => {
     MT.Rgetattr,
   );
   assert.is(a.mode & S_IFMT, S_IFIFO);
+  // Opening a FIFO with no writer blocks: a reply at all means it was
+  // not opened, and the gofer answers at once.
   for (const flags of [0, 0o4000]) {
     const t0 = Date.now();
-    const r = await c.s.rpc({ type: MT.Tlopen, fid, flags }, 1000);
+    const r = await c.s.rpc({ type: MT.Tlopen, fid, flags }, 2000);
     assert.ok(errnoOf(r) > 0, "a FIFO was opened");
-    assert.ok(Date.now() - t0 < 500, `took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
   }
   const tx = await c.s.rpc({
     type: MT.TXlopen,
     body: { fid: 0, names: ["dev-fifo"], flags: 0, newfid: c.s.fid(),
       key: 1, donate: false },
-  }, 1000);
+  }, 2000);
   assert.ok(errnoOf(tx) > 0, "TXlopen opened a FIFO");
 });
 
@@ -672,7 +667,7 @@ ro("Tlopen of a device node fails; Tgetattr on it works", async (c) => {
   );
   assert.is(a.mode & S_IFMT, S_IFCHR);
   assert.is(a.rdev, BigInt(fs.statSync(node).rdev));
-  const r = await c.s.rpc({ type: MT.Tlopen, fid, flags: 0 }, 1000);
+  const r = await c.s.rpc({ type: MT.Tlopen, fid, flags: 0 }, 2000);
   assert.is(errnoOf(r), E.EPERM);
 });
 
