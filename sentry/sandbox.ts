@@ -98,6 +98,16 @@ export class Sandbox {
     return this.client.deathReason ?? "connection lost";
   }
 
+  /**
+   * roundTrip sends one Tgetattr of the export root and waits for the
+   * reply: the cost of a single request on the wire, for measurement.
+   */
+  async roundTrip(): Promise<void> {
+    expect(await this.client.request({
+      type: MT.Tgetattr, fid: ROOT_FID, requestMask: 0x3fffn,
+    }), MT.Rgetattr);
+  }
+
   /** 9P requests sent so far, by message name. */
   stats(): Record<string, number> {
     return Object.fromEntries(this.client.counts);
