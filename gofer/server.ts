@@ -91,7 +91,10 @@ export class Server {
       return;
     }
     const msg = r.msg;
-    this.queue.add(() => this.run(msg));
+    // With nothing queued, answer at once; the queue only bounds a
+    // backlog (and keeps its replies in order).
+    if (this.queue.size === 0 && this.queue.pending === 0) this.run(msg);
+    else this.queue.add(() => this.run(msg));
   }
 
   private run(msg: Msg): void {

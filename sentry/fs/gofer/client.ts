@@ -48,6 +48,7 @@ export class Client {
   private readonly freeTags: number[] = [];
   private nextTag = 0;
   private readonly queue: PQueue;
+  private readonly maxOutstanding: number;
   private dead: SysError | null = null;
   private readonly fdSocket: number;
   /** Donated fds received ahead of their reply, by "tag" key. */
@@ -60,7 +61,8 @@ export class Client {
     this.msize = opts.msize ?? 1 << 20;
     this.framer = new Framer(this.msize + 4096);
     this.fdSocket = opts.fdSocket ?? -1;
-    this.queue = new PQueue({ concurrency: opts.maxOutstanding ?? 64 });
+    this.maxOutstanding = opts.maxOutstanding ?? 64;
+    this.queue = new PQueue({ concurrency: this.maxOutstanding });
     stream.on("data", (chunk: Uint8Array) => this.onData(chunk));
     stream.on("error", (e) => this.fail(E.EIO, `gofer stream: ${e.message}`));
     stream.on("close", () => this.fail(E.EIO, "gofer closed the connection"));
@@ -83,6 +85,10 @@ export class Client {
    */
   request(req: Request): Promise<Msg> {
     if (this.dead) return Promise.reject(this.dead);
+    // Below the bound nothing waits: skip the queue's bookkeeping.
+    if (this.pending.size < this.maxOutstanding && this.queue.size === 0) {
+      return this.send(req);
+    }
     return this.queue.add(() => this.send(req)) as Promise<Msg>;
   }
 
