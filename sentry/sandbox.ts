@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, resolve as resolvePath } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { freshBundle } from "../bin/fresh.mjs";
 import { E, SysError } from "../shared/errno.ts";
 import { debug, debugSpec } from "../shared/log.ts";
 import {
@@ -164,6 +165,9 @@ export function runtimeArgv(script: string): [string, string[]] {
       "run", "-A", "--quiet", "--config", DENO_CONFIG, script,
     ]];
   }
+  // A current bundle of the gofer starts without compiling TypeScript.
+  const bundle = script === GOFER_MAIN ? freshBundle("gofer") : null;
+  if (bundle) return [process.execPath, [bundle]];
   const tsx = import.meta.resolve("tsx");
   return [process.execPath, ["--import", tsx, script]];
 }

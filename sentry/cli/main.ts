@@ -9,8 +9,8 @@
  * (EXIT below), each with a one-line message on stderr.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { REPO } from "../../bin/fresh.mjs";
 import { enableDebug, setRole } from "../../shared/log.ts";
 import { parseArgs, USAGE } from "./args.ts";
 import { run } from "./run.ts";
@@ -23,10 +23,7 @@ export const EXIT = {
 } as const;
 
 function version(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const pkg = JSON.parse(
-    readFileSync(join(here, "../../package.json"), "utf8"),
-  );
+  const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
   return `sentry ${pkg.version}`;
 }
 

@@ -2,7 +2,6 @@
  * `sentry run`: start the sandbox, run the shell work in just-bash over
  * it, report, and shut everything down.
  */
-import { Bash, getCommandNames } from "just-bash";
 import { existsSync, statSync } from "node:fs";
 import { debug, error } from "../../shared/log.ts";
 import { openSandbox, type Sandbox } from "../sandbox.ts";
@@ -33,13 +32,17 @@ export async function run(o: RunOptions): Promise<number> {
     return EXIT_BAD_ROOT;
   }
 
+  // Start the gofer first, then load the shell while it comes up.
+  const starting = openSandbox({
+    root: o.root, fileAccess: o.fileAccess, gofer: o.gofer,
+    donateFds: o.donate,
+  });
+  starting.catch(() => {});
+  const { Bash, getCommandNames } = await import("just-bash");
   const script = o.command ? o.command.map(quote).join(" ") : await stdin();
   let sb: Sandbox;
   try {
-    sb = await openSandbox({
-      root: o.root, fileAccess: o.fileAccess, gofer: o.gofer,
-      donateFds: o.donate,
-    });
+    sb = await starting;
   } catch (e) {
     error(`cannot start the gofer: ${(e as Error).message}`);
     return EXIT_GOFER;
