@@ -176,7 +176,8 @@ function goferOf(root: string): number | null {
     try {
       const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8")
         .split("\0");
-      if (argv.some((a) => a.endsWith("gofer/main.ts")) &&
+      const gofer = /gofer\/main\.ts$|dist\/gofer\.mjs$/;
+      if (argv.some((a) => gofer.test(a)) &&
         argv.includes(root)) return Number(pid);
     } catch {
       // gone
