@@ -309,7 +309,7 @@ export class Handlers {
       if (typeof offset !== "string" || !/^\d{1,20}$/.test(offset)) {
         throw proto("TXreaddirstat offset");
       }
-      return this.listWithAttrs(dirFd, offset, count);
+      return this.listWithAttrs(dirFd, offset, count, b.stat !== false);
     } finally {
       if (dirFd >= 0) sys.close(dirFd);
       sys.close(pathFd);
@@ -319,10 +319,16 @@ export class Handlers {
   /**
    * listWithAttrs reads entries from the cookie offset (a decimal string:
    * ext4's cookies are 63-bit hashes, past a double's precision) and
-   * gives each one's attributes; next is the cookie to go on from, or
-   * null at the end.
+   * gives each one's attributes ([name, AttrTuple]), or with stat false
+   * only its inode and type ([name, ino, S_IFMT bits], from getdents);
+   * next is the cookie to go on from, or null at the end.
    */
-  private listWithAttrs(dirFd: number, offset: string, count: number) {
+  private listWithAttrs(
+    dirFd: number,
+    offset: string,
+    count: number,
+    stat: boolean,
+  ) {
     const entries: unknown[] = [];
     const budget = this.msize - 512;
     let used = 0;
@@ -338,6 +344,21 @@ export class Handlers {
         if (entries.length >= count || used > budget) break fill;
         next = e.off.toString();
         if (e.name === "." || e.name === "..") continue;
+        if (!stat) {
+          let type = (e.type & 0xf) << 12;
+          if (type === 0) {
+            // DT_UNKNOWN: this filesystem does not say; ask the inode.
+            try {
+              type = sys.statx(dirFd, e.name, sys.AT_SYMLINK_NOFOLLOW).mode &
+                sys.S_IFMT;
+            } catch {
+              continue; // gone since getdents listed it
+            }
+          }
+          entries.push([e.name, Number(e.ino), type]);
+          used += e.name.length * 3 + 16;
+          continue;
+        }
         let tuple: unknown[];
         try {
           const s = sys.statx(dirFd, e.name, sys.AT_SYMLINK_NOFOLLOW);

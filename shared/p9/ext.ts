@@ -6,7 +6,7 @@
  *
  *   TXcaps        { want: string[] }             -> { caps: string[] }
  *   TXwalkstat    { fid, names }                 -> { steps, errno }
- *   TXreaddirstat { fid, names, offset, count }  -> { entries, next }
+ *   TXreaddirstat { fid, names, offset, count, stat } -> { entries, next }
  *   TXlopen       { fid, names, flags, newfid, key, donate }
  *                                                -> { attr, donated }
  *

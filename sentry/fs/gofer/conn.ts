@@ -49,7 +49,8 @@ export interface Conn {
   walk(names: string[]): Promise<WalkReply>;
   getattr(names: string[]): Promise<Attr>;
   readlink(names: string[]): Promise<string>;
-  readdir(names: string[]): Promise<DirEntry[]>;
+  /** Lists a directory; stat false may leave out the attributes. */
+  readdir(names: string[], stat?: boolean): Promise<DirEntry[]>;
   open(names: string[], flags: number): Promise<FileImpl>;
   statfs(): Promise<StatFs>;
 }
@@ -121,19 +122,24 @@ export class ExtConn implements Conn {
     return t;
   }
 
-  async readdir(names: string[]): Promise<DirEntry[]> {
+  async readdir(names: string[], stat = true): Promise<DirEntry[]> {
     const out: DirEntry[] = [];
     let offset = "0";
     for (;;) {
       const r = await this.client.request({
         type: MT.TXreaddirstat,
-        body: { fid: ROOT_FID, names, offset, count: 4096 },
+        body: { fid: ROOT_FID, names, offset, count: 4096, stat },
       });
       const b = obj(expect(r, MT.RXreaddirstat).body, "RXreaddirstat");
       if (!Array.isArray(b.entries)) throw proto("RXreaddirstat entries");
       for (const e of b.entries) {
         if (!Array.isArray(e) || typeof e[0] !== "string") {
           throw proto("RXreaddirstat entry");
+        }
+        if (!stat) {
+          out.push({ name: e[0], ino: num(e[1], "ino"),
+            type: num(e[2], "type") & 0o170000 });
+          continue;
         }
         const w = tupleToAttr(e[1]);
         out.push({ name: e[0], ino: w.ino, type: w.mode & 0o170000,

@@ -169,7 +169,8 @@ export class GoferFs implements Filesystem {
 
   async readdir(d: Dentry): Promise<DirEntry[]> {
     if (!this.shared && d.listing) return d.listing;
-    const entries = await this.conn.readdir(d.namesFromRoot());
+    // Shared mode keeps nothing, so it needs no attributes: d_type will do.
+    const entries = await this.conn.readdir(d.namesFromRoot(), !this.shared);
     if (this.shared) return entries;
     d.listing = entries;
     for (const e of entries) {
