@@ -251,7 +251,9 @@ export class Handlers {
     names: string[],
     visit: (fd: number, i: number) => boolean | void,
   ): number {
-    let fd = dup(this.fids.get(fid).pathFd);
+    // The fid's own fd starts the walk; every later one is ours to close.
+    const start = this.fids.get(fid).pathFd;
+    let fd = start;
     try {
       for (let i = 0; i < names.length; i++) {
         let next: number;
@@ -261,13 +263,13 @@ export class Handlers {
           if (e instanceof SysError) return e.errno;
           throw e;
         }
-        sys.close(fd);
+        if (fd !== start) sys.close(fd);
         fd = next;
         if (visit(fd, i) === false) return 0;
       }
       return 0;
     } finally {
-      sys.close(fd);
+      if (fd !== start) sys.close(fd);
     }
   }
 

@@ -1,8 +1,9 @@
 /**
  * Donated fds: our gofer opens a regular file and passes the host fd to
  * the sentry over SCM_RIGHTS, so reads need no round trip. The data must
- * be the host file's, opening and closing must leak no fd on either side,
- * and a file removed on the host stays readable through an open handle.
+ * be the host file's, opening and closing must leak no fd on either side
+ * (the sentry keeps at most READ_HANDLES read fds between opens), and a
+ * file removed on the host stays readable through an open handle.
  * The same checks run with donation off, where data moves in Tread.
  */
 import { Buffer } from "node:buffer";
@@ -11,6 +12,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { countOpenFds } from "../shared/sys/libc.ts";
+import { READ_HANDLES } from "../sentry/fs/gofer/fs.ts";
 import { openSandbox, type Sandbox } from "../sentry/sandbox.ts";
 import { DEEP, makeTree, removeTree } from "./fixture.ts";
 
@@ -128,9 +130,11 @@ async function settle(sb: Sandbox): Promise<void> {
  * cycles opens, reads and closes a file n times after one warm-up, and
  * gives the fd counts of this process and of the gofer before and after.
  */
-async function cycles(sb: Sandbox, n: number) {
+async function cycles(sb: Sandbox, n: number, name = (_i: number) =>
+  "/usr/lib/page.bin") {
+  let i = 0;
   const once = async () => {
-    const h = await sb.fs.open("/usr/lib/page.bin");
+    const h = await sb.fs.open(name(i++));
     const { bytesRead } = await h.read(Buffer.alloc(4096), 0, 4096, 0);
     await h.close();
     return bytesRead;
@@ -150,7 +154,54 @@ t("1000 open/read/close cycles leave fd counts where they were",
     const r = await cycles(c.sb, 1000);
     assert.is(r.bytes, 1000 * 4096);
     assert.equal(r.after, r.before, "sentry and gofer fds");
-    assert.is(c.sb.stats().TXlopen, 1001);
+    // The fd of the first open (here or earlier) is kept and shared.
+    const opens = c.sb.stats().TXlopen ?? 0;
+    assert.ok(opens <= 1, `${opens} TXlopen for one file`);
+  });
+
+t("1000 cycles over more files than are kept: bounded, all let go",
+  async (c) => {
+    const n = READ_HANDLES * 2 + 44;
+    const dir = path.join(c.root, "tmp/many");
+    fs.mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < n; i++) {
+      fs.writeFileSync(path.join(dir, `f${i}`), Buffer.alloc(4096, i));
+    }
+    const start = countOpenFds();
+    const sb = await openSandbox({ root: c.root });
+    try {
+      const r = await cycles(sb, 1000, (i) => `/tmp/many/f${i % n}`);
+      assert.is(r.bytes, 1000 * 4096);
+      assert.is(r.after.gofer, r.before.gofer, "gofer fds");
+      assert.ok(r.after.sentry <= r.before.sentry + READ_HANDLES,
+        `sentry fds ${r.before.sentry} -> ${r.after.sentry}`);
+      // Round-robin over more files than the bound: every open misses.
+      assert.is(sb.stats().TXlopen, 1001);
+    } finally {
+      await sb.close();
+    }
+    assert.is(countOpenFds(), start, "fds once the sandbox is closed");
+  });
+
+t("shared mode: a kept handle never serves a file changed on the host",
+  async (c) => {
+    const sb = await openSandbox({ root: c.root, fileAccess: "shared" });
+    const p = "/tmp/changing";
+    const file = path.join(c.root, p);
+    try {
+      fs.writeFileSync(file, "one");
+      assert.is(await sb.fs.readFile(p, "utf8"), "one");
+      fs.writeFileSync(file, "two, in place");
+      assert.is(await sb.fs.readFile(p, "utf8"), "two, in place");
+      fs.writeFileSync(`${file}.new`, "three, renamed over");
+      fs.renameSync(`${file}.new`, file);
+      assert.is(await sb.fs.readFile(p, "utf8"), "three, renamed over");
+      fs.unlinkSync(file);
+      const err = await sb.fs.readFile(p).then(() => null, (e) => e);
+      assert.is(err?.code, "ENOENT");
+    } finally {
+      await sb.close();
+    }
   });
 
 t("300 cycles without donation leave fd counts where they were",
@@ -176,6 +227,13 @@ t("a file removed on the host stays readable through an open handle",
         assert.is((await h.stat()).size, data.length, name);
       } finally {
         await h.close();
+      }
+      if (sb === c.sb) {
+        // Exclusive mode trusts its cache: the kept read handle still
+        // serves the file (shared mode's ENOENT is tested above).
+        const again = await sb.fs.readFile(p);
+        assert.ok(again.equals(data), `${name}: reopened from the cache`);
+        continue;
       }
       const err = await sb.fs.open(p).then(() => null, (e) => e);
       assert.is(err?.code, "ENOENT", `${name}: reopened after unlink`);

@@ -27,7 +27,7 @@ import type { Attr, DirEntry, StatFs } from "../../vfs/attr.ts";
 import { S_IFDIR, S_IFLNK, S_IFREG } from "../../vfs/attr.ts";
 import type { FileImpl } from "../../vfs/filesystem.ts";
 import { type Client, expect } from "./client.ts";
-import { DonatedFile, FidFile } from "./file.ts";
+import { DonatedFile, FidFile, HostFd } from "./file.ts";
 
 /** One name walked: its type and inode, with attributes where known. */
 export interface Step {
@@ -169,7 +169,7 @@ export class ExtConn implements Conn {
     if (b.donated === true) {
       const fd = this.client.takeFd(key);
       if (fd < 0) throw proto("RXlopen said donated but no fd came");
-      return new DonatedFile(fd, attr);
+      return new DonatedFile(new HostFd(fd), attr);
     }
     if (this.donate) throw proto("RXlopen without fd");
     return new FidFile(this.client, newfid, attr, this.fids);

@@ -2,9 +2,11 @@
  * Open files of the gofer filesystem.
  *
  * DonatedFile reads and writes the host fd the gofer passed over
- * SCM_RIGHTS, with no round trip; it owns that fd and closes it on
- * close(). FidFile is the fallback for a server that donates nothing:
- * data moves in Tread/Twrite on an open fid, which it clunks on close().
+ * SCM_RIGHTS, with no round trip. The fd is a HostFd: counted references,
+ * closed when the last goes, so several open files (and the filesystem's
+ * cache of read handles) can share one. FidFile is the fallback for a
+ * server that donates nothing: data moves in Tread/Twrite on an open fid,
+ * which it clunks on close().
  */
 import { E, SysError } from "../../../shared/errno.ts";
 import { statxToWire } from "../../../shared/p9/ext.ts";
@@ -17,11 +19,38 @@ import type { FileImpl } from "../../vfs/filesystem.ts";
 import { type Client, expect } from "./client.ts";
 import { type FidAllocator, rgetattrToAttr, wireToAttr } from "./conn.ts";
 
+/** HostFd is a donated host fd with a reference count. */
+export class HostFd {
+  private refs = 1;
+
+  constructor(readonly fd: number) {}
+
+  /** ref adds a holder; the fd must still be open. */
+  ref(): this {
+    if (this.refs <= 0) throw new SysError(E.EBADF);
+    this.refs++;
+    return this;
+  }
+
+  /** unref drops a holder and closes the fd after the last. */
+  unref(): void {
+    if (this.refs <= 0) return;
+    if (--this.refs === 0) closeFd(this.fd);
+  }
+}
+
 export class DonatedFile implements FileImpl {
   private fd: number;
 
-  constructor(fd: number, readonly openAttr: Attr) {
-    this.fd = fd;
+  /** Takes over one reference to host. */
+  constructor(private readonly host: HostFd, readonly openAttr: Attr) {
+    this.fd = host.fd;
+  }
+
+  /** another opens one more file on the same host fd. */
+  another(attr: Attr): DonatedFile {
+    if (this.fd < 0) throw new SysError(E.EBADF);
+    return new DonatedFile(this.host.ref(), attr);
   }
 
   read(buf: Uint8Array, pos: number): Promise<number> {
@@ -49,7 +78,7 @@ export class DonatedFile implements FileImpl {
   }
 
   close(): Promise<void> {
-    if (this.fd >= 0) closeFd(this.fd);
+    if (this.fd >= 0) this.host.unref();
     this.fd = -1;
     return Promise.resolve();
   }

@@ -11,6 +11,13 @@
  *    fresh attributes), anything else replaces it. No negative lookups
  *    and no listings are kept. A change on the host is seen at once.
  *
+ * Read handles: like gVisor's gofer dentries, a regular file's donated
+ * read-only fd is kept after its first open and shared by later read-only
+ * opens of the same dentry, so they cost no request (in shared mode, the
+ * walk that revalidates the dentry is the only one). A kept handle is
+ * dropped when its dentry is replaced or the file's ctime moves (the
+ * inode may have been reused), and the oldest go past READ_HANDLES.
+ *
  * The filesystem owns its Conn's client and closes it on close().
  */
 import { E, SysError } from "../../../shared/errno.ts";
@@ -22,11 +29,26 @@ import type { FileImpl, Filesystem, WalkResult } from "../../vfs/filesystem.ts";
 import type { FileAccess } from "../../vfs/mount.ts";
 import type { Client } from "./client.ts";
 import type { Conn, Step } from "./conn.ts";
+import { DonatedFile } from "./file.ts";
+
+/** How many read handles one filesystem keeps open between opens. */
+export const READ_HANDLES = 128;
+
+/** open(2) flags that make an open more than a plain read. */
+const NOT_PLAIN_READ = 3 | 0o100 | 0o1000; // O_ACCMODE | O_CREAT | O_TRUNC
+
+interface ReadHandle {
+  file: DonatedFile;
+  ctimeSec: number;
+  ctimeNsec: number;
+}
 
 export class GoferFs implements Filesystem {
   readonly kind = "gofer";
   readonly root: Dentry;
   readonly readOnly: boolean;
+  /** Kept read handles by dentry; Map order is use order. */
+  private readonly readHandles = new Map<Dentry, ReadHandle>();
 
   constructor(
     private readonly conn: Conn,
@@ -190,7 +212,32 @@ export class GoferFs implements Filesystem {
     if (!isDir(attr.mode) && !isReg(attr.mode)) {
       throw new SysError(E.EPERM);
     }
-    return this.conn.open(d.namesFromRoot(), flags);
+    const plainRead = isReg(attr.mode) && (flags & NOT_PLAIN_READ) === 0;
+    if (!plainRead) return this.conn.open(d.namesFromRoot(), flags);
+    const kept = this.readHandles.get(d);
+    if (kept) {
+      this.readHandles.delete(d);
+      if (!d.dead && kept.ctimeSec === attr.ctimeSec &&
+        kept.ctimeNsec === attr.ctimeNsec) {
+        this.readHandles.set(d, kept);
+        return kept.file.another(attr);
+      }
+      await kept.file.close();
+    }
+    const f = await this.conn.open(d.namesFromRoot(), flags);
+    if (f instanceof DonatedFile) this.keep(d, f.another(attr), attr);
+    return f;
+  }
+
+  private keep(d: Dentry, file: DonatedFile, attr: Attr): void {
+    this.readHandles.set(d, {
+      file, ctimeSec: attr.ctimeSec, ctimeNsec: attr.ctimeNsec,
+    });
+    for (const [old, h] of this.readHandles) {
+      if (this.readHandles.size <= READ_HANDLES) break;
+      this.readHandles.delete(old);
+      void h.file.close();
+    }
   }
 
   statfs(_d: Dentry): Promise<StatFs> {
@@ -198,6 +245,8 @@ export class GoferFs implements Filesystem {
   }
 
   async close(): Promise<void> {
+    for (const h of this.readHandles.values()) await h.file.close();
+    this.readHandles.clear();
     this.client.close();
   }
 }
