@@ -58,7 +58,10 @@ export class Handlers {
     }
     switch (m.type) {
       case MT.Tversion: return this.version(m);
-      case MT.Tauth: throw new SysError(E.EOPNOTSUPP);
+      // No authentication: answered as diod answers it when it needs
+      // none, which diod's own clients (diodcat, diodls) take to mean
+      // "attach without an afid".
+      case MT.Tauth: throw new SysError(E.ENOENT);
       case MT.Tattach: return this.attach(m);
       case MT.Tflush: return { type: MT.Rflush };
       case MT.Twalk: return this.walk(m);

@@ -8,7 +8,7 @@
  * host fds over that SOCK_SEQPACKET socket. ROOT is the only path the
  * gofer ever resolves as a string; everything after is one name at a
  * time below it. Exit status: 0 when the client hangs up, 2 for bad
- * arguments, 1 when ROOT cannot be opened.
+ * arguments or no client on fd 3, 1 when ROOT cannot be opened.
  */
 import net from "node:net";
 import { SysError } from "../shared/errno.ts";
@@ -65,7 +65,13 @@ export async function main(argv: string[]): Promise<number> {
     error(`cannot open ${args.root}: ${(e as SysError).message}`);
     return 1;
   }
-  const stream = new net.Socket({ fd: 3, readable: true, writable: true });
+  let stream: net.Socket;
+  try {
+    stream = new net.Socket({ fd: 3, readable: true, writable: true });
+  } catch (e) {
+    error(`fd 3 is not a socket or pipe to a client: ${(e as Error).message}`);
+    return 2;
+  }
   const server = new Server(stream, rootFd, {
     fdSocket: args.fdSocket,
     maxMsize: args.maxMsize,

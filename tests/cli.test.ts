@@ -2,6 +2,7 @@
  * `sentry run` as a user runs it: a child process of the current runtime
  * on the sample tree and on the fixture tree.
  */
+import { Buffer } from "node:buffer";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -78,6 +79,78 @@ t("cli: writes fail with read-only file system", () => {
     "sample\n");
 });
 
+t("cli: a write's error reads as the shell's, path and all", () => {
+  const r = sentry(["run", SAMPLE, "--", "sh", "-c",
+    "touch /etc/motd; mkdir /x"]);
+  assert.match(r.stderr, /touch: cannot touch '\/etc\/motd': Read-only file/);
+  assert.match(r.stderr, /mkdir: cannot create directory '\/x': Read-only/);
+  assert.not.match(r.stderr, /<path>|EROFS/);
+});
+
+t("cli: binary output comes out byte for byte", () => {
+  const [cmd, pre] = runtimeArgv(CLI);
+  for (const p of ["/usr/lib/data.bin", "/usr/bin/tool", "/etc/hostname"]) {
+    const r = spawnSync(cmd, [...pre, "run", tree, "--", "cat", p], {
+      timeout: 30_000, maxBuffer: 64 << 20,
+    });
+    assert.is(r.status, 0, String(r.stderr));
+    assert.ok(r.stdout.equals(fs.readFileSync(path.join(tree, p))), p);
+  }
+  const r = sentry(["run", tree, "--", "cat", "/names/ünï cödé"]);
+  assert.is(r.stdout, "2");
+  const u = sentry(["run", SAMPLE, "--", "echo", "héllo €"]);
+  assert.is(u.stdout, "héllo €\n");
+});
+
+t("cli: standard input is the command's", () => {
+  const r = sentry(["run", SAMPLE, "--", "wc", "-l"], "a\nb\nc\n");
+  assert.is(r.stdout.trim(), "3");
+  const s = sentry(["run", SAMPLE, "--", "sh"], "echo from-stdin\n");
+  assert.is(s.stdout, "from-stdin\n");
+});
+
+t("cli: a trailing slash on a file is not a directory", () => {
+  const r = sentry(["run", SAMPLE, "--", "sh", "-c",
+    "cat /etc/hostname/; echo c=$?; test -f /etc/hostname/ && echo f; " +
+    "test -d /etc/ && echo d; ls -d /usr/share/"]);
+  assert.is(r.stdout, "c=1\nd\n/usr/share/\n");
+});
+
+t("cli: an ELF binary on PATH is not run as a script", () => {
+  const elf = path.join(tree, "usr/bin/elfprog");
+  fs.writeFileSync(elf, Buffer.concat([
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]),
+    Buffer.from("\0\0'\"(`{ unbalanced shell\n"),
+  ]), { mode: 0o755 });
+  try {
+    const r = sentry(["run", tree, "--", "sh", "-c",
+      "echo before; elfprog; echo s=$?; /usr/bin/elfprog; echo p=$?; " +
+      "echo after"]);
+    assert.is(r.stdout, "before\ns=127\np=126\nafter\n");
+    assert.is(r.status, 0);
+  } finally {
+    fs.rmSync(elf);
+  }
+});
+
+t("cli: a name that is not UTF-8 breaks no listing, with either gofer",
+  () => {
+    const dir = Buffer.from(path.join(tree, "names"));
+    const bad = Buffer.concat([dir, Buffer.from([0x2f, 0x78, 0xff, 0xfe])]);
+    fs.writeFileSync(bad, "bytes");
+    try {
+      for (const gofer of ["builtin", "diod"]) {
+        const r = sentry(["run", `--gofer=${gofer}`, tree, "--", "sh", "-c",
+          "ls /names; cat /etc/hostname"]);
+        assert.is(r.status, 0, `${gofer}: ${r.stderr}`);
+        assert.match(r.stdout, /^sp ace$/m, gofer);
+        assert.match(r.stdout, /^sandbox$/m, gofer);
+      }
+    } finally {
+      fs.rmSync(bad);
+    }
+  });
+
 t("cli: built-ins run even where the rootfs has no binary for them", () => {
   // The fixture tree has no /usr/bin/wc or /usr/bin/sort.
   const r = sentry(["run", tree, "--", "sh", "-c",
@@ -127,9 +200,20 @@ t("cli: shared mode and diod give the same answers", () => {
 t("cli: usage errors give status 2 and one line", () => {
   const r = sentry(["run", "--bogus", SAMPLE]);
   assert.is(r.status, 2);
-  assert.match(r.stderr, /^sentry: unknown flag '--bogus'\n/);
+  assert.match(r.stderr, /^sentry: unknown flag '--bogus'/);
+  assert.is(r.stderr.trim().split("\n").length, 1, r.stderr);
   assert.is(sentry(["run", "--file-access=sometimes", SAMPLE]).status, 2);
   assert.is(sentry(["run"]).status, 2);
+});
+
+t("cli: a flag's value may be the next word", () => {
+  const r = sentry(["run", "--file-access", "shared", "--stats", SAMPLE,
+    "--", "cat", "/etc/hostname"]);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "sample\n");
+  const bad = sentry(["run", "--file-access", "--stats", SAMPLE]);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--file-access takes exclusive or shared/);
 });
 
 t("cli: a missing or non-directory ROOTFS gives status 3", () => {

@@ -3,6 +3,7 @@
  * spec, hostile input (cut, padded, mislabelled, random) and the framer.
  */
 
+import { Buffer } from "node:buffer";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { E, SysError } from "../shared/errno.ts";
@@ -613,6 +614,18 @@ test("lone surrogates are sent as U+FFFD", () => {
   const m: Msg = { type: MT.Rreadlink, tag: 1, target: "a\ud800b\udc00" };
   const r = decode(encode(m));
   assert.equal(r, { ok: true, msg: { ...m, target: "a\ufffdb\ufffd" } });
+});
+
+test("dirents: a name not in UTF-8 decodes as Node's readdir does", () => {
+  const name = [0x78, 0xff, 0xfe, 0x79]; // "x", two bad bytes, "y"
+  const rec = hex(`00 00 00 00 00 01 00 00 00 00 00 00 00
+    01 00 00 00 00 00 00 00  08  04 00`);
+  const data = new Uint8Array([...rec, ...name]);
+  const r = decodeDirents(data);
+  if (!r.ok) return assert.unreachable(r.error);
+  assert.is(r.dirents[0].name, "x\ufffd\ufffdy");
+  const viaNode = Buffer.from(name).toString("utf8");
+  assert.is(r.dirents[0].name, viaNode);
 });
 
 test("dirents: round trip, sizes and malformed records", () => {

@@ -9,15 +9,16 @@ export class FsError extends Error {
   readonly code: string;
   readonly errno: number;
   readonly syscall: string;
-  readonly path?: string;
-  readonly dest?: string;
+  // Declared, not defined: like Node's, an error has no path or dest
+  // key at all when there is none.
+  declare readonly path?: string;
+  declare readonly dest?: string;
 
   constructor(errno: number, syscall: string, path?: string, dest?: string) {
     let msg = `${errnoName(errno)}: ${errnoMessage(errno)}, ${syscall}`;
     if (path !== undefined) msg += ` '${path}'`;
     if (dest !== undefined) msg += ` -> '${dest}'`;
     super(msg);
-    this.name = "Error";
     this.code = errnoName(errno);
     this.errno = -errno;
     this.syscall = syscall;

@@ -113,11 +113,14 @@ export class FileHandle {
  * readAll reads an open file from its offset to the end, sized by its
  * attributes so that a regular file takes one read plus one to see EOF.
  */
+/** How much readFile takes from a device that never ends. */
+export const DEVICE_READ = 1 << 20;
+
 export async function readAll(vfs: VFS, f: OpenFile): Promise<Buffer> {
   const attr = await vfs.fstat(f);
   if (!isReg(attr.mode) && !isDir(attr.mode)) {
-    // A device like /dev/zero never ends: one read, as far as it gives.
-    const buf = Buffer.allocUnsafe(65536);
+    // A device like /dev/zero never ends: one read of up to 1 MiB.
+    const buf = Buffer.allocUnsafe(DEVICE_READ);
     return buf.subarray(0, await vfs.read(f, buf, null));
   }
   const chunks: Buffer[] = [];

@@ -67,7 +67,13 @@ export function parseArgs(argv: string[]): Parsed {
     if (a === "-h" || a === "--help") return { kind: "help" };
     if (a === "--version") return { kind: "version" };
     if (a.startsWith("-")) {
-      const err = flag(a, opts);
+      // "--file-access shared" as well as "--file-access=shared".
+      let word = a;
+      if (!a.includes("=") && TAKES_VALUE.has(a) && i + 1 < argv.length &&
+        !argv[i + 1].startsWith("-")) {
+        word = `${a}=${argv[++i]}`;
+      }
+      const err = flag(word, opts);
       if (err) return { kind: "error", message: err };
       continue;
     }
@@ -90,6 +96,9 @@ export function parseArgs(argv: string[]): Parsed {
   return { kind: "run", opts };
 }
 
+/** Flags whose value may also come as the next word. */
+const TAKES_VALUE = new Set(["--file-access", "--gofer"]);
+
 function flag(a: string, o: RunOptions): string | null {
   const eq = a.indexOf("=");
   const name = eq < 0 ? a : a.slice(0, eq);
@@ -97,13 +106,17 @@ function flag(a: string, o: RunOptions): string | null {
   switch (name) {
     case "--file-access":
       if (value !== "exclusive" && value !== "shared") {
-        return `--file-access takes exclusive or shared, not '${value}'`;
+        return value === undefined
+          ? "--file-access takes exclusive or shared"
+          : `--file-access takes exclusive or shared, not '${value}'`;
       }
       o.fileAccess = value;
       return null;
     case "--gofer":
       if (value !== "builtin" && value !== "diod") {
-        return `--gofer takes builtin or diod, not '${value}'`;
+        return value === undefined
+          ? "--gofer takes builtin or diod"
+          : `--gofer takes builtin or diod, not '${value}'`;
       }
       o.gofer = value;
       return null;

@@ -25,12 +25,22 @@ interface DirentEntry {
   isDirectory: boolean;
   isSymbolicLink: boolean;
 }
+import { Buffer } from "node:buffer";
+import { errnoMessage } from "../../shared/errno.ts";
+import { FsError } from "../api/errors.ts";
 import type { SandboxFs } from "../api/fs.ts";
 import type { Stats } from "../api/stats.ts";
 
 type FileContent = string | Uint8Array;
 
+/** A file directly in a PATH directory (PATH is /usr/bin:/bin). */
+const ON_PATH = /^\/(?:usr\/)?bin\/[^/]+$/;
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
 export class BashFs implements IFileSystem {
+  /** isElf's answers, by "dev:ino:mtime". */
+  private readonly elf = new Map<string, boolean>();
+
   constructor(
     private readonly fs: SandboxFs,
     private readonly builtins: Set<string>,
@@ -50,7 +60,13 @@ export class BashFs implements IFileSystem {
       const st = follow
         ? await this.fs.stat(path)
         : await this.fs.lstat(path);
-      return toFsStat(st);
+      const out = toFsStat(st);
+      if (follow && out.mode & 0o111 && out.isFile && ON_PATH.test(path) &&
+        await this.isElf(path, st)) {
+        // just-bash would parse it as a script; it is not one.
+        out.mode &= ~0o111;
+      }
+      return out;
     } catch (e) {
       if (this.stubName(path) && (e as { code?: string }).code === "ENOENT") {
         return {
@@ -60,6 +76,24 @@ export class BashFs implements IFileSystem {
       }
       throw e;
     }
+  }
+
+  /** Whether the file at path starts with ELF's magic; kept by inode. */
+  private async isElf(path: string, st: Stats): Promise<boolean> {
+    const key = `${st.dev}:${st.ino}:${st.mtimeMs}`;
+    let elf = this.elf.get(key);
+    if (elf === undefined) {
+      const h = await this.fs.open(path);
+      try {
+        const magic = Buffer.alloc(4);
+        await h.read(magic, 0, 4, 0);
+        elf = magic.equals(ELF_MAGIC);
+      } finally {
+        await h.close();
+      }
+      this.elf.set(key, elf);
+    }
+    return elf;
   }
 
   async readFile(
@@ -82,12 +116,12 @@ export class BashFs implements IFileSystem {
     return new Uint8Array(await this.fs.readFile(path));
   }
 
-  async writeFile(path: string, content: FileContent): Promise<void> {
-    await this.fs.writeFile(path, content);
+  writeFile(path: string, content: FileContent): Promise<void> {
+    return shellError(this.fs.writeFile(path, content));
   }
 
-  async appendFile(path: string, content: FileContent): Promise<void> {
-    await this.fs.appendFile(path, content);
+  appendFile(path: string, content: FileContent): Promise<void> {
+    return shellError(this.fs.appendFile(path, content));
   }
 
   async exists(path: string): Promise<boolean> {
@@ -109,7 +143,7 @@ export class BashFs implements IFileSystem {
   }
 
   async mkdir(path: string, options?: MkdirOptions): Promise<void> {
-    await this.fs.mkdir(path, options);
+    await shellError(this.fs.mkdir(path, options));
   }
 
   readdir(path: string): Promise<string[]> {
@@ -127,16 +161,16 @@ export class BashFs implements IFileSystem {
   }
 
   rm(path: string, options?: RmOptions): Promise<void> {
-    return this.fs.rm(path, options);
+    return shellError(this.fs.rm(path, options));
   }
 
   async cp(src: string, dest: string, _options?: CpOptions): Promise<void> {
     await this.fs.stat(src);
-    await this.fs.writeFile(dest, await this.fs.readFile(src));
+    await shellError(this.fs.writeFile(dest, await this.fs.readFile(src)));
   }
 
   mv(src: string, dest: string): Promise<void> {
-    return this.fs.rename(src, dest);
+    return shellError(this.fs.rename(src, dest));
   }
 
   /**
@@ -147,7 +181,9 @@ export class BashFs implements IFileSystem {
   resolvePath(base: string, path: string): string {
     const joined = path.startsWith("/") ? path : `${base}/${path}`;
     const names = joined.split("/").filter((n) => n && n !== ".");
-    return "/" + names.join("/");
+    // A trailing slash (or "/.") asks for a directory: keep it for the VFS.
+    const dirOnly = names.length > 0 && /\/\.?$/.test(joined);
+    return "/" + names.join("/") + (dirOnly ? "/" : "");
   }
 
   getAllPaths(): string[] {
@@ -155,15 +191,15 @@ export class BashFs implements IFileSystem {
   }
 
   chmod(path: string, mode: number): Promise<void> {
-    return this.fs.chmod(path, mode);
+    return shellError(this.fs.chmod(path, mode));
   }
 
   symlink(target: string, linkPath: string): Promise<void> {
-    return this.fs.symlink(target, linkPath);
+    return shellError(this.fs.symlink(target, linkPath));
   }
 
   link(existingPath: string, newPath: string): Promise<void> {
-    return this.fs.link(existingPath, newPath);
+    return shellError(this.fs.link(existingPath, newPath));
   }
 
   readlink(path: string): Promise<string> {
@@ -175,7 +211,24 @@ export class BashFs implements IFileSystem {
   }
 
   utimes(path: string, atime: Date, mtime: Date): Promise<void> {
-    return this.fs.utimes(path, atime, mtime);
+    return shellError(this.fs.utimes(path, atime, mtime));
+  }
+}
+
+/**
+ * shellError rewords a failed change the way bash and coreutils say it
+ * ("Read-only file system"), keeping its code. just-bash prints the
+ * message, after blanking anything in it that looks like a host path, so
+ * Node's form ("EROFS: ..., open '/etc/f'") would come out as "<path>".
+ */
+async function shellError<T>(op: Promise<T>): Promise<T> {
+  try {
+    return await op;
+  } catch (e) {
+    if (!(e instanceof FsError)) throw e;
+    const text = errnoMessage(-e.errno);
+    const err = new Error(text[0].toUpperCase() + text.slice(1));
+    throw Object.assign(err, { code: e.code, errno: e.errno });
   }
 }
 

@@ -41,8 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (a.kind === "error") {
-    process.stderr.write(`sentry: ${a.message}\n`);
-    process.stderr.write("Try 'sentry --help'.\n");
+    process.stderr.write(`sentry: ${a.message} (see 'sentry --help')\n`);
     return EXIT.usage;
   }
   return run(a.opts);

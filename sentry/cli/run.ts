@@ -2,6 +2,7 @@
  * `sentry run`: start the sandbox, run the shell work in just-bash over
  * it, report, and shut everything down.
  */
+import { Buffer } from "node:buffer";
 import { existsSync, statSync } from "node:fs";
 import { debug, error } from "../../shared/log.ts";
 import { openSandbox, type Sandbox } from "../sandbox.ts";
@@ -39,7 +40,11 @@ export async function run(o: RunOptions): Promise<number> {
   });
   starting.catch(() => {});
   const { Bash, getCommandNames } = await import("just-bash");
-  const script = o.command ? o.command.map(quote).join(" ") : await stdin();
+  // With a command, standard input is the command's (unless a terminal:
+  // just-bash takes it whole, before the command starts); without one,
+  // it is the script.
+  const input = o.command && process.stdin.isTTY ? null : await stdin();
+  const script = o.command ? o.command.map(quote).join(" ") : input!.text;
   let sb: Sandbox;
   try {
     sb = await starting;
@@ -59,8 +64,10 @@ export async function run(o: RunOptions): Promise<number> {
       // only prints warnings; js-exec and python are off here anyway.
       defenseInDepth: !("Deno" in globalThis),
     });
-    const r = await bash.exec(script);
-    process.stdout.write(r.stdout);
+    const r = await bash.exec(script, o.command && input
+      ? { stdin: input.bytes, stdinKind: "bytes" }
+      : {});
+    process.stdout.write(outputBytes(r.stdout));
     process.stderr.write(r.stderr);
     if (!sb.alive) {
       error(`the gofer died: ${sb.deathReason}`);
@@ -81,16 +88,37 @@ function printStats(sb: Sandbox): void {
   );
 }
 
+/**
+ * outputBytes encodes the script's output. just-bash gives it as one
+ * string: text, or binary data as latin1 (one char a byte) when what a
+ * command read was not UTF-8; the result no longer says which. A char
+ * past U+00FF is only ever text; control bytes that text does not hold
+ * (NUL and the like) mean bytes; anything else is text, in UTF-8.
+ */
+export function outputBytes(out: string): Uint8Array | string {
+  if (/[^\u0000-\u00ff]/.test(out)) return out;
+  if (/[\u0000-\u0008\u000e-\u001a\u001c-\u001f\u007f]/.test(out)) {
+    return Buffer.from(out, "latin1");
+  }
+  return out;
+}
+
 /** quote makes one argument a single bash word. */
 function quote(arg: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-async function stdin(): Promise<string> {
+/** stdin reads standard input to its end; a closed one reads as empty. */
+async function stdin(): Promise<{ text: string; bytes: string }> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  try {
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+  } catch (e) {
+    debug("cli", `stdin: ${(e as Error).message}`);
+  }
+  const all = Buffer.concat(chunks);
+  return { text: all.toString("utf8"), bytes: all.toString("latin1") };
 }
 
 /**

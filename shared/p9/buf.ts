@@ -23,6 +23,7 @@ const SHORT_STRING = 32;
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lossyDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * utf8Length is the number of bytes TextEncoder makes of s. A lone
@@ -207,8 +208,12 @@ export class Reader {
     return v;
   }
 
-  /** A len[2] string; invalid UTF-8 is an error. */
-  str(): string {
+  /**
+   * A len[2] string; invalid UTF-8 is an error, or with lossy (for names
+   * a host listed: bytes to Linux) each bad sequence becomes U+FFFD, as
+   * Node's readdir makes of them.
+   */
+  str(lossy = false): string {
     const n = this.u16();
     if (!this.have(n)) return "";
     const start = this.pos;
@@ -217,17 +222,19 @@ export class Reader {
     if (n <= SHORT_STRING) {
       let s = "";
       for (let i = start; i < start + n; i++) {
-        if (b[i] >= 0x80) return this.utf8(start, n);
+        if (b[i] >= 0x80) return this.utf8(start, n, lossy);
         s += String.fromCharCode(b[i]);
       }
       return s;
     }
-    return this.utf8(start, n);
+    return this.utf8(start, n, lossy);
   }
 
-  private utf8(start: number, n: number): string {
+  private utf8(start: number, n: number, lossy: boolean): string {
+    const bytes = this.bytes.subarray(start, start + n);
+    if (lossy) return lossyDecoder.decode(bytes);
     try {
-      return utf8Decoder.decode(this.bytes.subarray(start, start + n));
+      return utf8Decoder.decode(bytes);
     } catch {
       this.fail("string is not valid UTF-8");
       return "";

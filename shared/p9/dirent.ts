@@ -43,15 +43,18 @@ export type DirentsResult =
   | { ok: false; error: string };
 
 /**
- * decodeDirents reads every record in data. A record cut short, a name
- * that is not UTF-8 or bytes left after the last record make the whole
- * result an error; it never throws.
+ * decodeDirents reads every record in data. A record cut short or bytes
+ * left after the last record make the whole result an error; it never
+ * throws. A name that is not UTF-8 (Linux names are bytes) decodes with
+ * U+FFFD for each bad sequence, as Node's readdir does.
  */
 export function decodeDirents(data: Uint8Array): DirentsResult {
   const r = new Reader(data);
   const dirents: Dirent[] = [];
   while (r.left > 0) {
-    const d = { qid: r.qid(), offset: r.u64(), type: r.u8(), name: r.str() };
+    const d = {
+      qid: r.qid(), offset: r.u64(), type: r.u8(), name: r.str(true),
+    };
     if (r.error !== null) {
       const error = `dirent ${dirents.length}: ${r.error}`;
       return { ok: false, error };
