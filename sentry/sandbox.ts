@@ -69,6 +69,7 @@ const DENO_CONFIG = resolvePath(here, "../deno.json");
 export class Sandbox {
   /** The node:fs/promises-shaped API over the sandbox. */
   readonly fs: SandboxFs;
+  private closing = false;
 
   constructor(
     readonly vfs: VFS,
@@ -89,6 +90,26 @@ export class Sandbox {
   get alive(): boolean {
     return this.client.alive && this.child.exitCode === null &&
       this.child.signalCode === null;
+  }
+
+  /**
+   * onDeath calls fn once when the gofer stops answering: its connection
+   * ended or its process exited (not after close()).
+   */
+  onDeath(fn: () => void): void {
+    let called = false;
+    const once = () => {
+      if (called || this.closing) return;
+      called = true;
+      fn();
+    };
+    const prev = this.client.onDead;
+    this.client.onDead = (e) => {
+      prev?.(e);
+      once();
+    };
+    this.child.once("exit", once);
+    if (!this.alive) once();
   }
 
   /** Why the gofer stopped answering, for messages. */
@@ -127,6 +148,7 @@ export class Sandbox {
 
   /** close ends the sandbox and waits for the gofer to exit. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.vfs.shutdown();
     this.client.close();
     if (this.fdSocket >= 0) {

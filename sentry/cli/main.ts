@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../../bin/fresh.mjs";
-import { enableDebug, setRole } from "../../shared/log.ts";
+import { enableDebug, error, setRole } from "../../shared/log.ts";
 import { parseArgs, USAGE } from "./args.ts";
 import { run } from "./run.ts";
 
@@ -20,6 +20,8 @@ export const EXIT = {
   usage: 2,
   badRoot: 3,
   goferDied: 4,
+  /** The sentry itself failed (out of fds, say). */
+  internal: 5,
 } as const;
 
 function version(): string {
@@ -44,7 +46,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sentry: ${a.message} (see 'sentry --help')\n`);
     return EXIT.usage;
   }
-  return run(a.opts);
+  try {
+    return await run(a.opts);
+  } catch (e) {
+    error((e as Error).message ?? String(e));
+    return EXIT.internal;
+  }
 }
 
 function isEntry(): boolean {

@@ -64,9 +64,19 @@ export async function run(o: RunOptions): Promise<number> {
       // only prints warnings; js-exec and python are off here anyway.
       defenseInDepth: !("Deno" in globalThis),
     });
-    const r = await bash.exec(script, o.command && input
-      ? { stdin: input.bytes, stdinKind: "bytes" }
-      : {});
+    // A dead gofer ends the script at its next statement: nothing after
+    // could see the filesystem.
+    const dead = new AbortController();
+    sb.onDeath(() => dead.abort());
+    const stdin = o.command && input
+      ? { stdin: input.bytes, stdinKind: "bytes" as const }
+      : {};
+    let r = { stdout: "", stderr: "", exitCode: 0 };
+    try {
+      r = await bash.exec(script, { signal: dead.signal, ...stdin });
+    } catch (e) {
+      if (sb.alive) throw e;
+    }
     process.stdout.write(outputBytes(r.stdout));
     process.stderr.write(r.stderr);
     if (!sb.alive) {
