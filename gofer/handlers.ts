@@ -27,7 +27,15 @@ import type { Dirent, Msg, MsgOf, Qid } from "../shared/p9/types.ts";
 import { MAXWELEM, MT } from "../shared/p9/types.ts";
 import * as sys from "../shared/sys/libc.ts";
 import { type Fid, FidTable } from "./fids.ts";
-import { dup, reopen, statFd, walkOne, wireAttr } from "./host.ts";
+import { DirCache } from "./dircache.ts";
+import {
+  checkName,
+  dup,
+  openPath,
+  reopen,
+  statFd,
+  walkOne,
+} from "./host.ts";
 
 /** A reply without its tag. */
 type Reply = { type: number; [field: string]: unknown };
@@ -44,6 +52,8 @@ const payloadView = new DataView(payload.buffer);
 
 export class Handlers {
   private msize = 8192;
+  /** Directory fds walked through, for walks that come again. */
+  private readonly dirs = new DirCache();
   private versioned = false;
 
   constructor(
@@ -104,8 +114,14 @@ export class Handlers {
     }
   }
 
-  private version(m: MsgOf<typeof MT.Tversion>): Reply {
+  /** close releases every host fd the handlers hold. */
+  close(): void {
     this.fids.clear();
+    this.dirs.clear();
+  }
+
+  private version(m: MsgOf<typeof MT.Tversion>): Reply {
+    this.close();
     this.msize = Math.max(4096, Math.min(m.msize, this.opts.maxMsize));
     this.opts.onVersion(this.msize);
     const ok = m.version === "9P2000.L";
@@ -244,35 +260,48 @@ export class Handlers {
   }
 
   /**
-   * walkTo walks names from fid's file and gives the O_PATH fd of every
-   * step's file in turn to visit. It stops after a non-directory or at a
-   * failure, returning the errno (0 if it stopped after a non-directory
-   * or walked every name). The fds passed to visit are closed after it.
+   * walkTo walks names from fid's file one name at a time and shows each
+   * step to visit: the directory fd it was found in, its name and its
+   * attributes (statx, never following a link). It stops after a step
+   * visit answers false to, and at a failure, giving the errno (0 unless
+   * a name could not be walked). Directories on the way come from
+   * this.dirs, so a walk through known ones opens nothing. The fds given
+   * to visit are valid only during the call.
    */
   private walkTo(
     fid: number,
     names: string[],
-    visit: (fd: number, i: number) => boolean | void,
+    visit: (dirFd: number, name: string, st: sys.Statx, i: number) =>
+      boolean | void,
   ): number {
-    // The fid's own fd starts the walk; every later one is ours to close.
-    const start = this.fids.get(fid).pathFd;
-    let fd = start;
+    let fd = this.fids.get(fid).pathFd;
+    // Whether fd is this walk's to close (neither the fid's nor cached).
+    let owned = false;
+    let key = String(fid);
     try {
       for (let i = 0; i < names.length; i++) {
-        let next: number;
+        const name = names[i];
         try {
-          next = walkOne(fd, names[i]);
+          checkName(name);
+          const st = sys.statx(fd, name, sys.AT_SYMLINK_NOFOLLOW);
+          if (visit(fd, name, st, i) === false) return 0;
+          if (i === names.length - 1) return 0;
+          if ((st.mode & sys.S_IFMT) !== sys.S_IFDIR) return E.ENOTDIR;
+
+          // Step into the directory: the cached fd if it still is one.
+          key += "\0" + name;
+          const next = this.dirs.enter(key, fd, name, st);
+          if (owned) sys.close(fd);
+          fd = next.fd;
+          owned = next.owned;
         } catch (e) {
           if (e instanceof SysError) return e.errno;
           throw e;
         }
-        if (fd !== start) sys.close(fd);
-        fd = next;
-        if (visit(fd, i) === false) return 0;
       }
       return 0;
     } finally {
-      if (fd !== start) sys.close(fd);
+      if (owned) sys.close(fd);
     }
   }
 
@@ -280,21 +309,22 @@ export class Handlers {
     const b = obj(body, "TXwalkstat");
     const names = checkNames(b.names, "TXwalkstat names");
     const steps: unknown[] = [];
-    const errno = this.walkTo(num(b.fid, "fid"), names, (fd, i) => {
-      const a = wireAttr(fd);
-      steps.push(attrToTuple(a));
-      return i === names.length - 1 || (a.mode & sys.S_IFMT) === sys.S_IFDIR;
+    const errno = this.walkTo(num(b.fid, "fid"), names, (dir, name, st) => {
+      const isLink = (st.mode & sys.S_IFMT) === sys.S_IFLNK;
+      const target = isLink ? sys.readlinkat(dir, name) : undefined;
+      steps.push(attrToTuple(statxToWire(st, target)));
+      return (st.mode & sys.S_IFMT) === sys.S_IFDIR;
     });
     return { type: MT.RXwalkstat, body: { steps, errno } };
   }
 
-  /** pathFdOf walks to the final name and gives a dup of its fd. */
+  /** pathFdOf walks to the final name and gives an O_PATH fd of it. */
   private pathFdOf(fid: number, names: string[]): number {
-    let out = -1;
-    const errno = this.walkTo(fid, names, (fd, i) => {
-      if (i === names.length - 1) out = dup(fd);
-    });
     if (names.length === 0) return dup(this.fids.get(fid).pathFd);
+    let out = -1;
+    const errno = this.walkTo(fid, names, (dir, name, _st, i) => {
+      if (i === names.length - 1) out = openPath(dir, name);
+    });
     if (out < 0) throw new SysError(errno || E.ENOTDIR);
     return out;
   }

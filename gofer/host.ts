@@ -11,7 +11,6 @@
  * Ownership: functions that return an fd hand it to the caller.
  */
 import { E, SysError } from "../shared/errno.ts";
-import { statxToWire, type WireAttr } from "../shared/p9/ext.ts";
 import { errnoError, libc } from "../shared/sys/ffi.ts";
 import * as sys from "../shared/sys/libc.ts";
 
@@ -39,19 +38,17 @@ export function checkName(name: string): void {
 /** walkOne opens name below dirfd as an O_PATH fd without following. */
 export function walkOne(dirfd: number, name: string): number {
   checkName(name);
+  return openPath(dirfd, name);
+}
+
+/** openPath is walkOne for a name already checked. */
+export function openPath(dirfd: number, name: string): number {
   return sys.openat(dirfd, name, PATH_FLAGS);
 }
 
 /** statFd gives the attributes of what fd refers to (not followed). */
 export function statFd(fd: number): sys.Statx {
   return sys.statx(fd, "", STAT_FLAGS);
-}
-
-/** wireAttr is statFd for the wire, with a symlink's target. */
-export function wireAttr(fd: number): WireAttr {
-  const s = statFd(fd);
-  const isLink = (s.mode & sys.S_IFMT) === sys.S_IFLNK;
-  return statxToWire(s, isLink ? sys.readlinkat(fd, "") : undefined);
 }
 
 const fcntlFn = libc.func("int fcntl(int fd, int cmd, ...)");

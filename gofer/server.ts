@@ -131,7 +131,7 @@ export class Server {
     this.closed = true;
     debug("gofer", `connection ends: ${why}`);
     this.queue.clear();
-    this.fids.clear();
+    this.handlers.close();
     this.stream.destroy();
     this.finish(why);
   }

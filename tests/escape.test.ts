@@ -236,6 +236,44 @@ t("TXwalkstat with hostile names stops inside the root", async (c) => {
   }
 });
 
+t("TXwalkstat after the host moves a walked directory out never follows it",
+  async (c) => {
+    // Walk through swap/ once, so the gofer knows that directory; then
+    // the host moves it out of the root and puts a new directory, and
+    // then a link to the outside, where it was.
+    const swap = path.join(c.root, "swap");
+    const moved = path.join(c.outside, "moved");
+    const walkSwap = async () => body(want(await c.ours.rpc({
+      type: MT.TXwalkstat, body: { fid: 0, names: ["swap", "secret"] },
+    }), MT.RXwalkstat)).steps as number[][];
+    fs.mkdirSync(swap);
+    fs.writeFileSync(path.join(swap, "secret"), "inside\n");
+    try {
+      assert.is((await walkSwap()).length, 2);
+      fs.renameSync(swap, moved);
+      fs.mkdirSync(swap);
+      fs.writeFileSync(path.join(swap, "secret"), "the new one\n");
+      const steps = await walkSwap();
+      assert.is(steps.length, 2);
+      assert.is(BigInt(steps[1][0]), ino(path.join(swap, "secret")),
+        "walked into the directory moved out");
+
+      fs.rmSync(swap, { recursive: true });
+      fs.symlinkSync(c.outside, swap);
+      const viaLink = await walkSwap();
+      assert.is(viaLink.length, 1, "walked past the link");
+      assert.is(viaLink[0][1] & S_IFMT, S_IFLNK);
+      const open = await c.ours.rpc({
+        type: MT.TXlopen, body: { fid: 0, names: ["swap", "secret"],
+          flags: 0, newfid: c.ours.fid(), key: 1, donate: false },
+      });
+      assert.is(errnoOf(open), E.ENOTDIR, "TXlopen through the link");
+    } finally {
+      fs.rmSync(swap, { recursive: true, force: true });
+      fs.rmSync(moved, { recursive: true, force: true });
+    }
+  });
+
 t("TXlopen with hostile names or at a link fails, binding no fid",
   async (c) => {
     const lists = Object.entries(hostile(c));

@@ -160,6 +160,28 @@ t("shared: a file replaced on the host shows its new inode and bytes",
     assert.equal(await sb.fs.readdir(dir("shared", "repl")), ["f"]);
   });
 
+t("shared: a directory replaced on the host is walked anew", async (c) => {
+  const sb = c.sb.shared;
+  const d = path.join(c.root, "sh/dirrepl");
+  fs.mkdirSync(path.join(d, "sub"), { recursive: true });
+  fs.writeFileSync(path.join(d, "sub/f"), "first\n");
+  try {
+    assert.is(await sb.fs.readFile("/sh/dirrepl/sub/f", "utf8"), "first\n");
+    fs.renameSync(path.join(d, "sub"), path.join(d, "sub.old"));
+    fs.mkdirSync(path.join(d, "sub"));
+    fs.writeFileSync(path.join(d, "sub/f"), "second\n");
+    fs.writeFileSync(path.join(d, "sub/g"), "");
+    const st = await sb.fs.stat("/sh/dirrepl/sub/f");
+    assert.is(st.ino, fs.statSync(path.join(d, "sub/f")).ino);
+    assert.is(await sb.fs.readFile("/sh/dirrepl/sub/f", "utf8"), "second\n");
+    assert.is((await sb.fs.stat("/sh/dirrepl/sub/g")).size, 0);
+    fs.rmSync(path.join(d, "sub"), { recursive: true });
+    assert.is(await code(() => sb.fs.stat("/sh/dirrepl/sub/f")), "ENOENT");
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
 t("exclusive: a file added on the host after a lookup stays unseen",
   async (c) => {
     const sb = c.sb.exclusive;
