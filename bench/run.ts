@@ -38,6 +38,7 @@ const NATIVE = "node:fs/promises";
 const EX = "sentry exclusive";
 const SH = "sentry shared";
 const DIOD = "sentry shared (diod)";
+const SHN = "sentry shared, no spin";
 
 const rows: Row[] = [];
 const log = (s: string) => process.stderr.write(s + "\n");
@@ -50,6 +51,8 @@ const ex = await openSandbox({ root: tree, fileAccess: "exclusive" });
 const sh = await openSandbox({ root: tree, fileAccess: "shared" });
 const dd = await openSandbox({ root: tree, fileAccess: "shared",
   gofer: "diod" });
+const shn = await openSandbox({ root: tree, fileAccess: "shared",
+  spin: false });
 const sentries: [string, Sandbox][] = [[EX, ex], [SH, sh], [DIOD, dd]];
 
 function perSentry(fn: (sb: Sandbox) => () => Promise<unknown>): Task[] {
@@ -66,7 +69,7 @@ async function group(name: string, baseline: string, tasks: Task[],
 
 try {
   // Warm each sandbox's cache with everything the cases touch.
-  for (const [, sb] of sentries) {
+  for (const [, sb] of [...sentries, [SHN, shn] as const]) {
     for (const p of Object.values(DEPTH)) await sb.fs.stat(p);
     await sb.fs.readdir(DIR_1000, { withFileTypes: true });
   }
@@ -77,6 +80,8 @@ try {
       { subject: "node:fs statSync", fn: () => fs.statSync(host(p)) },
       { subject: NATIVE, fn: () => fsp.stat(host(p)) },
       ...perSentry((sb) => () => sb.fs.stat(p)),
+      { subject: SHN, fn: () => shn.fs.stat(p),
+        requests: () => shn.requestCount() },
     ]);
   }
 
@@ -112,6 +117,7 @@ try {
   await transport();
 } finally {
   for (const [, sb] of sentries) await sb.close();
+  await shn.close();
   fs.rmSync(tree, { recursive: true, force: true });
 }
 
@@ -245,6 +251,8 @@ async function transport() {
       { subject: "socketpair echo", fn: () => echo.roundTrip() },
       { subject: "9P Tgetattr (ours)", requests: () => ex.requestCount(),
         fn: () => ex.roundTrip() },
+      { subject: "9P Tgetattr (ours, no spin)",
+        requests: () => shn.requestCount(), fn: () => shn.roundTrip() },
       { subject: "9P Tgetattr (diod)", requests: () => dd.requestCount(),
         fn: () => dd.roundTrip() },
     ]);

@@ -16,6 +16,7 @@ import {
   CAP_DONATE,
   CAP_LOPEN,
   CAP_READDIRSTAT,
+  CAP_SPIN,
   CAP_WALKSTAT,
   names as checkNames,
   num,
@@ -43,6 +44,8 @@ type Reply = { type: number; [field: string]: unknown };
 export interface HandlerOptions {
   fdSocket: number;
   maxMsize: number;
+  /** Whether the server spins for requests (announced as CAP_SPIN). */
+  spin?: boolean;
   onVersion: (msize: number) => void;
 }
 
@@ -256,6 +259,7 @@ export class Handlers {
   private caps(): Reply {
     const caps = [CAP_WALKSTAT, CAP_READDIRSTAT, CAP_LOPEN];
     if (this.opts.fdSocket >= 0) caps.push(CAP_DONATE);
+    if (this.opts.spin) caps.push(CAP_SPIN);
     return { type: MT.RXcaps, body: { caps } };
   }
 

@@ -1,38 +1,45 @@
 /**
  * gofer: serve one host directory over 9P2000.L to one client.
  *
- *   gofer [--fd-socket=N] [--max-msize=N] [--debug=CATS] ROOT
+ *   gofer [--fd-socket=N] [--max-msize=N] [--no-spin] [--debug=CATS] ROOT
  *
  * The client is on fd 3, a stream socket or pipe pair, as `diod -r 3 -w 3`
  * serves one; with --fd-socket, opened regular files are also donated as
  * host fds over that SOCK_SEQPACKET socket. ROOT is the only path the
  * gofer ever resolves as a string; everything after is one name at a
- * time below it. Exit status: 0 when the client hangs up, 2 for bad
+ * time below it. Under Node it spins briefly on fd 3 after each answer
+ * for the next request (shared/spin.ts); --no-spin waits in the event
+ * loop only. Exit status: 0 when the client hangs up, 2 for bad
  * arguments or no client on fd 3, 1 when ROOT cannot be opened.
  */
 import net from "node:net";
 import { SysError } from "../shared/errno.ts";
 import { enableDebug, error, setRole } from "../shared/log.ts";
+import { CAN_SPIN, rawFd } from "../shared/spin.ts";
 import * as sys from "../shared/sys/libc.ts";
 import { Server } from "./server.ts";
 
 export const GOFER_USAGE =
-  "usage: gofer [--fd-socket=N] [--max-msize=N] [--debug=CATS] ROOT";
+  "usage: gofer [--fd-socket=N] [--max-msize=N] [--no-spin] " +
+  "[--debug=CATS] ROOT";
 
 interface Args {
   root: string;
   fdSocket: number;
   maxMsize: number;
+  spin: boolean;
 }
 
 function parseArgs(argv: string[]): Args | string {
   let root: string | undefined;
   let fdSocket = -1;
   let maxMsize = 4 << 20;
+  let spin = CAN_SPIN;
   for (const a of argv) {
     const [k, v] = a.includes("=") ? a.split(/=(.*)/s, 2) : [a, ""];
     if (k === "--fd-socket") fdSocket = Number(v);
     else if (k === "--max-msize") maxMsize = Number(v);
+    else if (k === "--no-spin") spin = false;
     else if (k === "--debug") enableDebug(v);
     else if (k === "--help" || k === "-h") return GOFER_USAGE;
     else if (k.startsWith("-")) return `gofer: unknown flag ${k}`;
@@ -43,7 +50,7 @@ function parseArgs(argv: string[]): Args | string {
   if (!Number.isInteger(fdSocket) || !Number.isInteger(maxMsize)) {
     return "gofer: --fd-socket and --max-msize take integers";
   }
-  return { root, fdSocket, maxMsize: Math.max(8192, maxMsize) };
+  return { root, fdSocket, maxMsize: Math.max(8192, maxMsize), spin };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -75,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   const server = new Server(stream, rootFd, {
     fdSocket: args.fdSocket,
     maxMsize: args.maxMsize,
+    spinFd: args.spin ? rawFd(stream) : -1,
   });
   await server.done;
   return 0;

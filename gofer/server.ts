@@ -16,6 +16,7 @@ import { E, toErrno } from "../shared/errno.ts";
 import { debug, isDebug, warn } from "../shared/log.ts";
 import { decode, encode, msgName } from "../shared/p9/codec.ts";
 import { Framer } from "../shared/p9/framer.ts";
+import { SERVER_SPIN_US, spinWhile } from "../shared/spin.ts";
 import { type Msg, MT, NOTAG } from "../shared/p9/types.ts";
 import { FidTable } from "./fids.ts";
 import { Handlers } from "./handlers.ts";
@@ -25,6 +26,11 @@ export interface ServerOptions {
   fdSocket: number;
   /** Largest msize the gofer agrees to. */
   maxMsize: number;
+  /**
+   * The client socket's fd, to spin on for the next request after each
+   * answer (see shared/spin.ts), or -1 to wait in the event loop only.
+   */
+  spinFd?: number;
 }
 
 /** Requests queued beyond this pause reading from the client. */
@@ -37,6 +43,8 @@ export class Server {
   private readonly handlers: Handlers;
   private paused = false;
   private closed = false;
+  private readonly spinFd: number;
+  private readonly spinBuf: Uint8Array;
   private finish: (why: string) => void = () => {};
   /** done settles, with the reason, when the connection has ended. */
   readonly done = new Promise<string>((r) => (this.finish = r));
@@ -47,9 +55,12 @@ export class Server {
     opts: ServerOptions,
   ) {
     this.framer = new Framer(opts.maxMsize);
+    this.spinFd = opts.spinFd ?? -1;
+    this.spinBuf = new Uint8Array(this.spinFd >= 0 ? 65536 : 0);
     this.handlers = new Handlers(rootFd, this.fids, {
       fdSocket: opts.fdSocket,
       maxMsize: opts.maxMsize,
+      spin: this.spinFd >= 0,
       onVersion: (msize) => this.framer.setMaxSize(msize),
     });
     stream.on("data", (chunk: Uint8Array) => this.onData(chunk));
@@ -66,6 +77,12 @@ export class Server {
 
 
   private onData(chunk: Uint8Array): void {
+    this.take(chunk);
+    if (this.spinFd >= 0) this.spin();
+  }
+
+  /** take frames chunk's bytes and answers or queues every request. */
+  private take(chunk: Uint8Array): void {
     this.framer.push(chunk);
     for (;;) {
       const f = this.framer.next();
@@ -80,6 +97,20 @@ export class Server {
       this.paused = true;
       this.stream.pause();
     }
+  }
+
+  /**
+   * spin keeps reading the client's socket for a while after the answers
+   * are out, and answers what comes at once, as long as requests keep
+   * coming and nothing is queued or waiting to be written.
+   */
+  private spin(): void {
+    spinWhile(
+      this.spinFd, this.spinBuf, SERVER_SPIN_US,
+      () => !this.closed && !this.paused && this.queue.size === 0 &&
+        this.queue.pending === 0 && this.stream.writableLength === 0,
+      (chunk) => this.take(chunk),
+    );
   }
 
   private enqueue(frame: Uint8Array): void {

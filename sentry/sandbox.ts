@@ -24,6 +24,7 @@ import {
   CAP_DONATE,
   CAP_LOPEN,
   CAP_READDIRSTAT,
+  CAP_SPIN,
   CAP_WALKSTAT,
   obj,
 } from "../shared/p9/ext.ts";
@@ -55,6 +56,11 @@ export interface SandboxOptions {
   donateFds?: boolean;
   /** Use our extension messages with our gofer (default true). */
   extensions?: boolean;
+  /**
+   * Spin briefly for replies, and have our gofer spin for requests,
+   * instead of only waiting in the event loop (default true; Node only).
+   */
+  spin?: boolean;
   /** Most dentries kept in the cache. */
   dentryCacheSize?: number;
   /** Mount the sentry's own /dev (default true). */
@@ -217,7 +223,7 @@ export async function openSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
   let child: ChildProcess;
   try {
-    child = spawnGofer(kind, root, childSock);
+    child = spawnGofer(kind, root, childSock, opts.spin !== false);
   } finally {
     if (childSock >= 0) sys.close(childSock);
   }
@@ -239,7 +245,12 @@ export async function openSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
 }
 
-function spawnGofer(kind: string, root: string, fdSock: number) {
+function spawnGofer(
+  kind: string,
+  root: string,
+  fdSock: number,
+  spin: boolean,
+) {
   const stdio: (string | number)[] = ["ignore", "ignore", "inherit", "pipe"];
   const env = { ...process.env, SANDBOX_DEBUG: debugSpec() };
   if (kind === "diod") {
@@ -254,6 +265,7 @@ function spawnGofer(kind: string, root: string, fdSock: number) {
   if (fdSock >= 0) stdio.push(fdSock);
   const [cmd, args] = runtimeArgv(GOFER_MAIN);
   if (fdSock >= 0) args.push("--fd-socket=4");
+  if (!spin) args.push("--no-spin");
   args.push(root);
   return spawn(cmd, args, { stdio: stdio as never, env });
 }
@@ -281,11 +293,15 @@ async function connect(
   if (kind === "builtin" && opts.extensions !== false) {
     const r = expect(await client.request({
       type: MT.TXcaps,
-      body: { want: [CAP_WALKSTAT, CAP_READDIRSTAT, CAP_LOPEN, CAP_DONATE] },
+      body: {
+        want: [CAP_WALKSTAT, CAP_READDIRSTAT, CAP_LOPEN, CAP_DONATE, CAP_SPIN],
+      },
     }), MT.RXcaps);
     const c = obj(r.body, "RXcaps").caps;
     if (Array.isArray(c)) caps = c.filter((x) => typeof x === "string");
   }
+
+  if (caps.includes(CAP_SPIN)) client.spinForReplies();
 
   const fids = new FidAllocator();
   const ext = [CAP_WALKSTAT, CAP_READDIRSTAT, CAP_LOPEN]

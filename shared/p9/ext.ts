@@ -25,6 +25,8 @@ export const CAP_WALKSTAT = "walkstat";
 export const CAP_READDIRSTAT = "readdirstat";
 export const CAP_LOPEN = "lopen";
 export const CAP_DONATE = "donate";
+/** The gofer spins for the next request: a client may spin for replies. */
+export const CAP_SPIN = "spin";
 
 /**
  * [ino, mode, nlink, uid, gid, rdev, size, blksize, blocks,

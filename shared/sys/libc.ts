@@ -52,7 +52,7 @@ export {
   type Timespec,
   utimensat,
 } from "./attrs.ts";
-export { socketpair } from "./sockets.ts";
+export { recvNow, socketpair } from "./sockets.ts";
 export {
   type FdMessage,
   MAX_FD_PAYLOAD,

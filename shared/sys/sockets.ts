@@ -2,8 +2,9 @@
  * Unix socket pairs, the channel between the gofer and the sentry.
  */
 
-import { AF_UNIX, SOCK_CLOEXEC } from "./constants.ts";
-import { errnoError, libc } from "./ffi.ts";
+import { E } from "../errno.ts";
+import { AF_UNIX, MSG_DONTWAIT, SOCK_CLOEXEC } from "./constants.ts";
+import { errnoError, lastErrno, libc } from "./ffi.ts";
 
 const socketpairFn = libc.func(
   "int socketpair(int domain, int type, int protocol, void *sv)",
@@ -23,4 +24,23 @@ export function socketpair(type: number): [number, number] {
     throw errnoError("socketpair");
   }
   return [sv[0], sv[1]];
+}
+
+const recvFn = libc.func("long recv(int fd, void *buf, size_t n, int flags)");
+
+/**
+ * recvNow reads what has arrived on a stream socket without waiting;
+ * Linux recv(2) with MSG_DONTWAIT. Returns the count read, 0 when the
+ * peer has shut down its end, or -1 when nothing is there yet.
+ *
+ * Throws SysError EBADF, ENOTSOCK, ECONNRESET.
+ */
+export function recvNow(fd: number, buf: Uint8Array): number {
+  for (;;) {
+    const n = recvFn(fd, buf, buf.length, MSG_DONTWAIT);
+    if (n >= 0) return n;
+    const errno = lastErrno();
+    if (errno === E.EAGAIN) return -1;
+    if (errno !== E.EINTR) throw errnoError("recv");
+  }
 }

@@ -17,6 +17,7 @@ import { debug, isDebug } from "../../../shared/log.ts";
 import { decode, encode, msgName } from "../../../shared/p9/codec.ts";
 import { Framer } from "../../../shared/p9/framer.ts";
 import { MT, type Msg, NOTAG } from "../../../shared/p9/types.ts";
+import { CLIENT_SPIN_US, rawFd, spinWhile } from "../../../shared/spin.ts";
 import { close as closeFd, recvFd } from "../../../shared/sys/libc.ts";
 
 /** A request as a caller gives it: any message but the tag. */
@@ -51,6 +52,9 @@ export class Client {
   private readonly maxOutstanding: number;
   private dead: SysError | null = null;
   private readonly fdSocket: number;
+  /** The stream's fd, to spin on for replies (shared/spin.ts), or -1. */
+  private spinFd = -1;
+  private spinBuf = new Uint8Array(0);
   /** Donated fds received ahead of their reply, by "tag" key. */
   private readonly fds = new Map<number, number[]>();
   /** Called once when the connection ends, with the reason. */
@@ -66,6 +70,18 @@ export class Client {
     stream.on("data", (chunk: Uint8Array) => this.onData(chunk));
     stream.on("error", (e) => this.fail(E.EIO, `gofer stream: ${e.message}`));
     stream.on("close", () => this.fail(E.EIO, "gofer closed the connection"));
+  }
+
+  /**
+   * spinForReplies makes a request that is alone on the wire spin for its
+   * reply before it waits in the event loop; only for a server that
+   * spins too (CAP_SPIN), and only where the runtime allows it. Gives
+   * whether spinning is on.
+   */
+  spinForReplies(): boolean {
+    this.spinFd = rawFd(this.stream);
+    if (this.spinFd >= 0) this.spinBuf = new Uint8Array(65536);
+    return this.spinFd >= 0;
   }
 
   /** Why the connection ended, if it has. */
@@ -100,10 +116,26 @@ export class Client {
     const name = msgName(req.type);
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     if (isDebug("wire")) debug("wire", `-> ${describe(msg)}`);
-    return new Promise<Msg>((resolve, reject) => {
+    const reply = new Promise<Msg>((resolve, reject) => {
       this.pending.set(tag, { type: req.type, resolve, reject });
       this.stream.write(frame);
     });
+    if (this.spinFd >= 0 && this.pending.size === 1) this.spin(tag);
+    return reply;
+  }
+
+  /**
+   * spin reads the stream's socket for up to CLIENT_SPIN_US while tag's
+   * reply is due and alone, so that nothing but that reply can come, and
+   * the runtime's reader holds nothing back (its buffers are empty).
+   */
+  private spin(tag: number): void {
+    spinWhile(
+      this.spinFd, this.spinBuf, CLIENT_SPIN_US,
+      () => this.pending.has(tag) && this.pending.size === 1 &&
+        this.stream.writableLength === 0 && this.stream.readableLength === 0,
+      (chunk) => this.onData(chunk),
+    );
   }
 
   private allocTag(): number {
