@@ -11,6 +11,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { OverlayFs } from "just-bash";
+import { freshBundle } from "../bin/fresh.mjs";
 import { openSandbox, runtimeArgv, type Sandbox } from "../sentry/sandbox.ts";
 import type { Budget, Row, Task } from "./measure.ts";
 import { measure } from "./measure.ts";
@@ -214,9 +215,10 @@ async function walks() {
 /** Whole processes: the CLI as a user runs it. */
 async function processes() {
   const [cmd, pre] = runtimeArgv(path.join(repo, "sentry/cli/main.ts"));
-  const node = fs.existsSync(path.join(repo, "dist/sentry.mjs")) &&
-      !("Deno" in globalThis)
-    ? [process.execPath, [path.join(repo, "dist/sentry.mjs")]] as const
+  // What `npx sentry` runs: the bundle while it is current.
+  const bundle = "Deno" in globalThis ? null : freshBundle("sentry");
+  const node = bundle
+    ? [process.execPath, [bundle]] as const
     : [cmd, pre] as const;
   const run = (args: string[]) => () => {
     const r = spawnSync(node[0], [...node[1], "run", ...args], {
