@@ -256,6 +256,30 @@ t("cli: a gofer that dies gives status 4 and one line", async () => {
   assert.not.match(err, /No such file|not found/, err);
 });
 
+t("cli: out of fds at start-up, it ends, leaving no gofer behind", () => {
+  // Each limit runs out at another point of start-up (loading the shell,
+  // starting the gofer, the first requests), or not at all.
+  const root = makeTree();
+  try {
+    const [cmd, pre] = runtimeArgv(CLI);
+    const line = [cmd, ...pre, "run", root, "--", "true"]
+      .map((a) => `'${a}'`).join(" ");
+    for (let n = 28; n <= 44; n += 4) {
+      const r = spawnSync("bash", ["-c", `ulimit -n ${n}; exec ${line}`], {
+        encoding: "utf8", timeout: 30_000,
+      });
+      assert.ok(r.status !== null, `ulimit -n ${n}: still running`);
+      // (tsx, loading lazily, may add its own EMFILE trace after ours.)
+      if (r.status === 5) {
+        assert.match(r.stderr, /^sentry: error: EMFILE/m, r.stderr);
+      }
+      assert.is(goferOf(root), null, `ulimit -n ${n}: a gofer is left`);
+    }
+  } finally {
+    removeTree(root);
+  }
+});
+
 function goferOf(root: string): number | null {
   for (const pid of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;

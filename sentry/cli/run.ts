@@ -39,12 +39,15 @@ export async function run(o: RunOptions): Promise<number> {
     donateFds: o.donate,
   });
   starting.catch(() => {});
-  const { Bash, getCommandNames } = await import("just-bash");
-  // With a command, standard input is the command's (unless a terminal:
-  // just-bash takes it whole, before the command starts); without one,
-  // it is the script.
-  const input = o.command && process.stdin.isTTY ? null : await stdin();
-  const script = o.command ? o.command.map(quote).join(" ") : input!.text;
+  let shell: Awaited<ReturnType<typeof loadShell>>;
+  try {
+    shell = await loadShell(o);
+  } catch (e) {
+    // Out of fds, say: the gofer must not outlive this failure.
+    await starting.then((sb) => sb.close(), () => {});
+    throw e;
+  }
+  const { Bash, getCommandNames, input, script } = shell;
   let sb: Sandbox;
   try {
     sb = await starting;
@@ -88,6 +91,17 @@ export async function run(o: RunOptions): Promise<number> {
     if (o.stats) printStats(sb);
     await sb.close();
   }
+}
+
+/** loadShell loads just-bash and reads the script or the input. */
+async function loadShell(o: RunOptions) {
+  const { Bash, getCommandNames } = await import("just-bash");
+  // With a command, standard input is the command's (unless a terminal:
+  // just-bash takes it whole, before the command starts); without one,
+  // it is the script.
+  const input = o.command && process.stdin.isTTY ? null : await stdin();
+  const script = o.command ? o.command.map(quote).join(" ") : input!.text;
+  return { Bash, getCommandNames, input, script };
 }
 
 function printStats(sb: Sandbox): void {
