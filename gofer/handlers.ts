@@ -388,7 +388,8 @@ export class Handlers {
           if (type === 0) {
             // DT_UNKNOWN: this filesystem does not say; ask the inode.
             try {
-              type = sys.statx(dirFd, e.name, sys.AT_SYMLINK_NOFOLLOW).mode &
+              const name = e.raw ?? e.name;
+              type = sys.statx(dirFd, name, sys.AT_SYMLINK_NOFOLLOW).mode &
                 sys.S_IFMT;
             } catch {
               continue; // gone since getdents listed it
@@ -400,7 +401,7 @@ export class Handlers {
         }
         let tuple: unknown[];
         try {
-          const s = sys.statx(dirFd, e.name, sys.AT_SYMLINK_NOFOLLOW);
+          const s = sys.statx(dirFd, e.raw ?? e.name, sys.AT_SYMLINK_NOFOLLOW);
           tuple = attrToTuple(statxToWire(s));
         } catch {
           continue; // gone since getdents listed it

@@ -79,6 +79,17 @@ t("cli: writes fail with read-only file system", () => {
     "sample\n");
 });
 
+t("cli: mkdir -p fails as coreutils' does on a read-only tree", () => {
+  const r = sentry(["run", SAMPLE, "--", "sh", "-c",
+    "mkdir -p /etc; echo a=$?; mkdir -p /tmp/a/b; echo b=$?; " +
+    "mkdir -p /etc/hostname/x; echo c=$?"]);
+  assert.is(r.stdout, "a=0\nb=1\nc=1\n");
+  const lines = r.stderr.trim().split("\n");
+  assert.match(lines[0], /Read-only file system$/);
+  assert.match(lines[1], /Not a directory$/);
+  assert.ok(!fs.existsSync(path.join(SAMPLE, "tmp/a")));
+});
+
 t("cli: a write's error reads as the shell's, path and all", () => {
   const r = sentry(["run", SAMPLE, "--", "sh", "-c",
     "touch /etc/motd; mkdir /x"]);
@@ -139,12 +150,15 @@ t("cli: a name that is not UTF-8 breaks no listing, with either gofer",
     const bad = Buffer.concat([dir, Buffer.from([0x2f, 0x78, 0xff, 0xfe])]);
     fs.writeFileSync(bad, "bytes");
     try {
-      for (const gofer of ["builtin", "diod"]) {
-        const r = sentry(["run", `--gofer=${gofer}`, tree, "--", "sh", "-c",
+      const flags = ["--gofer=builtin", "--file-access=shared", "--gofer=diod"];
+      for (const flag of flags) {
+        const r = sentry(["run", flag, tree, "--", "sh", "-c",
           "ls /names; cat /etc/hostname"]);
-        assert.is(r.status, 0, `${gofer}: ${r.stderr}`);
-        assert.match(r.stdout, /^sp ace$/m, gofer);
-        assert.match(r.stdout, /^sandbox$/m, gofer);
+        assert.is(r.status, 0, `${flag}: ${r.stderr}`);
+        assert.match(r.stdout, /^sp ace$/m, flag);
+        assert.match(r.stdout, /^sandbox$/m, flag);
+        // Listed in every mode, under the name it decodes to.
+        assert.match(r.stdout, /^x\uFFFD\uFFFD$/m, flag);
       }
     } finally {
       fs.rmSync(bad);

@@ -142,8 +142,25 @@ export class BashFs implements IFileSystem {
     return this.statOrStub(path, false);
   }
 
+  /**
+   * mkdir, and with recursive (mkdir -p) each missing directory in turn,
+   * as coreutils does: on a read-only tree the first one fails with EROFS
+   * (node:fs's recursive mkdir would say ENOENT).
+   */
   async mkdir(path: string, options?: MkdirOptions): Promise<void> {
-    await shellError(this.fs.mkdir(path, options));
+    if (!options?.recursive || !path.startsWith("/")) {
+      await shellError(this.fs.mkdir(path, options));
+      return;
+    }
+    let prefix = "";
+    for (const name of path.split("/").filter((n) => n !== "")) {
+      prefix += "/" + name;
+      const st = await this.fs.stat(prefix).catch(() => null);
+      if (st?.isDirectory()) continue;
+      // Not a directory: the whole path fails as Linux says (EEXIST at
+      // the end, else ENOTDIR); missing: making it fails (EROFS).
+      await shellError(this.fs.mkdir(st ? path : prefix));
+    }
   }
 
   readdir(path: string): Promise<string[]> {

@@ -20,6 +20,11 @@ export interface Dirent {
   /** A DT_* value; DT_UNKNOWN when the filesystem does not say. */
   type: number;
   name: string;
+  /**
+   * The name's own bytes, NUL-terminated, when they are not UTF-8 (name
+   * then holds U+FFFD and names nothing): to stat the entry by.
+   */
+  raw?: Uint8Array;
 }
 
 /**
@@ -87,12 +92,15 @@ export function parseDirents(buf: Uint8Array, n: number): Dirent[] {
     if (end < 0 || end >= pos + reclen) {
       throw new SysError(E.EIO, "getdents64");
     }
-    out.push({
+    const name = decodeName(buf, start, end);
+    const d: Dirent = {
       ino: view.getBigUint64(pos, true),
       off: view.getBigInt64(pos + 8, true),
       type: buf[pos + 18],
-      name: decodeName(buf, start, end),
-    });
+      name,
+    };
+    if (name.includes("\uFFFD")) d.raw = buf.slice(start, end + 1);
+    out.push(d);
     pos += reclen;
   }
   return out;

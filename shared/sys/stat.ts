@@ -6,7 +6,7 @@
  * and each result is copied out before statx returns.
  */
 
-import { E } from "../errno.ts";
+import { E, SysError } from "../errno.ts";
 import {
   AT_EMPTY_PATH,
   STATX_BASIC_STATS,
@@ -82,15 +82,23 @@ function decode(): Statx {
  * statx reports the attributes of name relative to dirfd; Linux statx(2)
  * asking for STATX_BASIC_STATS | STATX_BTIME. With AT_SYMLINK_NOFOLLOW a
  * final symlink is reported itself; with AT_EMPTY_PATH and name "" the
- * file dirfd refers to is (an O_PATH fd included).
+ * file dirfd refers to is (an O_PATH fd included). A name given as bytes
+ * (a name that is not UTF-8) must end in its one NUL.
  *
  * The struct is little-endian, as on both supported architectures.
  *
  * Throws SysError ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG, EBADF,
  * EINVAL (bad flags, or a name holding NUL), ENOMEM.
  */
-export function statx(dirfd: number, name: string, flags: number): Statx {
-  checkName(name, "statx");
+export function statx(
+  dirfd: number,
+  name: string | Uint8Array,
+  flags: number,
+): Statx {
+  if (typeof name === "string") checkName(name, "statx");
+  else if (name.indexOf(0) !== name.length - 1) {
+    throw new SysError(E.EINVAL, "statx");
+  }
   for (;;) {
     if (statxFn(dirfd, name, flags, WANT, buf) === 0) return decode();
     if (lastErrno() !== E.EINTR) throw errnoError("statx");
