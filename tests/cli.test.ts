@@ -5,10 +5,12 @@
 import { Buffer } from "node:buffer";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { othersCanSearch } from "../sentry/cli/privileges.ts";
 import { runtimeArgv } from "../sentry/sandbox.ts";
 import { makeTree, removeTree } from "./fixture.ts";
 
@@ -293,6 +295,25 @@ t("cli: out of fds at start-up, it ends, leaving no gofer behind", () => {
     removeTree(root);
   }
 });
+
+t("cli: privileges are kept only where nobody could not load the shell",
+  () => {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), "sentry-priv-"));
+    const dir = path.join(top, "repo/node_modules/x");
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.chmodSync(top, 0o755);
+      assert.ok(othersCanSearch(dir), "a world-readable checkout");
+      fs.chmodSync(top, 0o700);
+      assert.not.ok(othersCanSearch(dir), "a checkout in a private dir");
+      fs.chmodSync(top, 0o711);
+      assert.ok(othersCanSearch(dir), "searchable, not listable, above");
+      fs.chmodSync(dir, 0o711);
+      assert.not.ok(othersCanSearch(dir), "the modules' dir unreadable");
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+  });
 
 function goferOf(root: string): number | null {
   for (const pid of fs.readdirSync("/proc")) {

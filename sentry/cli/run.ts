@@ -8,6 +8,7 @@ import { debug, error } from "../../shared/log.ts";
 import { openSandbox, type Sandbox } from "../sandbox.ts";
 import type { RunOptions } from "./args.ts";
 import { BashFs } from "./bashfs.ts";
+import { dropPrivileges } from "./privileges.ts";
 
 const EXIT_BAD_ROOT = 3;
 const EXIT_GOFER = 4;
@@ -143,27 +144,4 @@ async function stdin(): Promise<{ text: string; bytes: string }> {
   }
   const all = Buffer.concat(chunks);
   return { text: all.toString("utf8"), bytes: all.toString("latin1") };
-}
-
-/**
- * dropPrivileges gives up root once the gofer runs: the sentry needs no
- * host authority, only the fds it holds. Where the runtime cannot change
- * ids (Deno), it says so on the debug log and goes on.
- */
-function dropPrivileges(): void {
-  const p = process as {
-    geteuid?: () => number;
-    setgid?: (id: number) => void;
-    setgroups?: (g: number[]) => void;
-    setuid?: (id: number) => void;
-  };
-  if (!p.geteuid || p.geteuid() !== 0) return;
-  try {
-    p.setgroups?.([]);
-    p.setgid?.(65534);
-    p.setuid?.(65534);
-    debug("cli", "dropped to uid 65534");
-  } catch (e) {
-    debug("cli", `could not drop privileges: ${(e as Error).message}`);
-  }
 }
