@@ -266,7 +266,7 @@ t("cli: a gofer that dies gives status 4 and one line", async () => {
   const status = await new Promise<number | null>((r) =>
     child.on("exit", (c) => r(c)));
   assert.is(status, 4, err);
-  assert.match(err, /sentry: error: the gofer died: /, err);
+  assert.match(err, /^sentry: error: the gofer died: [^\n]*\n$/, err);
   assert.not.match(out, /PRETTY_NAME|after/);
   // The script stopped: nothing ran on against a filesystem that is gone.
   assert.not.match(err, /No such file|not found/, err);

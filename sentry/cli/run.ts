@@ -82,7 +82,9 @@ export async function run(o: RunOptions): Promise<number> {
       if (sb.alive) throw e;
     }
     process.stdout.write(outputBytes(r.stdout));
-    process.stderr.write(r.stderr);
+    // The abort was ours, for a dead gofer: that is the line to print.
+    const aborted = /^bash: execution aborted\n?$/m;
+    process.stderr.write(sb.alive ? r.stderr : r.stderr.replace(aborted, ""));
     if (!sb.alive) {
       error(`the gofer died: ${sb.deathReason}`);
       return EXIT_GOFER;
