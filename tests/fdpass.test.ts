@@ -7,13 +7,19 @@
  * The same checks run with donation off, where data moves in Tread.
  */
 import { Buffer } from "node:buffer";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { countOpenFds } from "../shared/sys/libc.ts";
 import { READ_HANDLES } from "../sentry/fs/gofer/fs.ts";
-import { openSandbox, type Sandbox } from "../sentry/sandbox.ts";
+import {
+  openSandbox,
+  runtimeArgv,
+  type Sandbox,
+} from "../sentry/sandbox.ts";
 import { DEEP, makeTree, removeTree } from "./fixture.ts";
 
 /** Regular files of several sizes, and how deep they lie. */
@@ -209,6 +215,23 @@ t("300 cycles without donation leave fd counts where they were",
     const r = await cycles(c.plain, 300);
     assert.is(r.bytes, 300 * 4096);
     assert.equal(r.after, r.before, "sentry and gofer fds");
+  });
+
+t("out of fds, a donated file fails with EMFILE, and works once fds free",
+  (c) => {
+    const child = path.join(
+      path.dirname(fileURLToPath(import.meta.url)), "children/emfile.ts",
+    );
+    const [cmd, pre] = runtimeArgv(child);
+    const line = [cmd, ...pre, c.root].map((a) => `'${a}'`).join(" ");
+    const r = spawnSync("bash", ["-c", `ulimit -n 200; exec ${line}`], {
+      encoding: "utf8", timeout: 30_000,
+    });
+    assert.is(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    assert.ok(got.filled > 0, "nothing to fill");
+    assert.is(got.full, "EMFILE");
+    assert.is(got.after, "sandbox\n");
   });
 
 t("a file removed on the host stays readable through an open handle",

@@ -111,6 +111,11 @@ export function sendFd(sock: number, fd: number, payload: Uint8Array): void {
 export interface FdMessage {
   fd: number;
   payload: Uint8Array;
+  /**
+   * Set when an fd was sent but the kernel could not give it to this
+   * process (out of fds: EMFILE): fd is -1 and the fd is lost.
+   */
+  lost?: true;
 }
 
 /**
@@ -118,6 +123,8 @@ export interface FdMessage {
  * recvmsg(2) with MSG_DONTWAIT | MSG_CMSG_CLOEXEC. Returns null when
  * nothing is queued. The payload is a copy the caller may keep; the fd,
  * if any, is new, close-on-exec, and the caller's to close.
+ *
+ * An fd that could not be received for want of fds is reported as lost.
  *
  * Throws SysError ECONNRESET when the peer has closed (an empty datagram
  * without an fd, which sendFd never sends), EBADMSG when the payload was
@@ -143,8 +150,12 @@ export function recvFd(sock: number): FdMessage | null {
 
   // Collect the fds the control data carries; more than one is refused.
   const fds = receivedFds(view);
-  const flags = view.getInt32(MSG + 48, true);
-  if ((flags & (MSG_TRUNC | MSG_CTRUNC)) !== 0 || fds.length > 1) {
+  const flags = view.getInt32(MSG + 48, true) & (MSG_TRUNC | MSG_CTRUNC);
+  if (flags === MSG_CTRUNC && fds.length === 0 && n > 0) {
+    // The room was there for the one fd: this process had no fd for it.
+    return { fd: -1, payload: rx.bytes.slice(DATA, DATA + n), lost: true };
+  }
+  if (flags !== 0 || fds.length > 1) {
     for (const fd of fds) close(fd);
     throw new SysError(E.EBADMSG, "recvmsg");
   }

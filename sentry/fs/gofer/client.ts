@@ -57,6 +57,8 @@ export class Client {
   private spinBuf = new Uint8Array(0);
   /** Donated fds received ahead of their reply, by "tag" key. */
   private readonly fds = new Map<number, number[]>();
+  /** Keys whose fd the kernel could not give this process (EMFILE). */
+  private readonly lostFds = new Set<number>();
   /** Called once when the connection ends, with the reason. */
   onDead?: (e: SysError) => void;
 
@@ -189,13 +191,17 @@ export class Client {
 
   /**
    * takeFd gives the fd the gofer donated with the request that got tag's
-   * reply, or -1 if it sent none. The caller owns the fd.
+   * reply, or -1 if it sent none. The caller owns the fd. Throws SysError
+   * EMFILE when the fd came but this process had no room for it.
    */
   takeFd(key: number): number {
     this.drainFds();
     const list = this.fds.get(key);
     const fd = list?.shift();
     if (list && list.length === 0) this.fds.delete(key);
+    if (fd === undefined && this.lostFds.delete(key)) {
+      throw new SysError(E.EMFILE);
+    }
     return fd ?? -1;
   }
 
@@ -211,13 +217,14 @@ export class Client {
         return;
       }
       if (!got) return;
-      if (got.fd < 0) continue;
       const view = new DataView(
         got.payload.buffer,
         got.payload.byteOffset,
         got.payload.byteLength,
       );
       const key = got.payload.byteLength >= 4 ? view.getUint32(0, true) : 0;
+      if (got.lost) this.lostFds.add(key);
+      if (got.fd < 0) continue;
       const list = this.fds.get(key);
       if (list) list.push(got.fd);
       else this.fds.set(key, [got.fd]);
