@@ -72,4 +72,23 @@ t("open files: closing twice is EBADF-free; reads after close fail",
     }
   });
 
+t("readFile with a write flag fails with EROFS; the host is unchanged",
+  async () => {
+    const sb = await openSandbox({ root: tree });
+    try {
+      for (const flag of ["w", "a+", "r+"]) {
+        const e = await sb.fs.readFile("/etc/hostname", { flag })
+          .then(() => null, (x) => x);
+        assert.is(e?.code, "EROFS", flag);
+        assert.is(e?.syscall, "open", flag);
+      }
+      assert.is(await sb.fs.readFile("/etc/hostname", { flag: "r" })
+        .then(String), "sandbox\n");
+      assert.is(fs.readFileSync(path.join(tree, "etc/hostname"), "utf8"),
+        "sandbox\n");
+    } finally {
+      await sb.close();
+    }
+  });
+
 t.run();

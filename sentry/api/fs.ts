@@ -186,8 +186,9 @@ export class SandboxFs {
     }
     const p = pathOf(path);
     const enc = encodingOf(options);
+    const flag = (options as { flag?: string } | null)?.flag;
     const data = await edge("open", p, async () => {
-      const f = await this.vfs.openFile(p, V.O_RDONLY);
+      const f = await this.vfs.openFile(p, openFlags(flag ?? "r"));
       try {
         if (isDir(f.loc.d.ftype)) throw new SysError(E.EISDIR, "read");
         return await readAll(this.vfs, f);
