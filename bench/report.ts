@@ -53,6 +53,7 @@ export function markdown(rows: Row[], meta: Meta): string {
 
 function color(subject: string): string {
   if (subject.includes("diod")) return "#8e6bbf";
+  if (subject.includes("no spin")) return "#f2b880";
   if (subject.includes("shared")) return "#e8843c";
   if (subject.includes("exclusive") || subject.includes("(ours)")) {
     return "#3b7dd8";

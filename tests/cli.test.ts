@@ -202,11 +202,11 @@ t("cli: --stats prints the requests by type", () => {
   assert.match(r.stderr, /sentry: stats: \d+ requests: .*TXlopen=1/);
 });
 
-t("cli: shared mode and diod give the same answers", () => {
+t("cli: shared mode, diod, and no donation or spinning agree", () => {
   const script = "find /usr -type f | sort; cat /etc/os-release";
   const want = sentry(["run", SAMPLE, "--", "sh", "-c", script]);
   for (const flag of ["--file-access=shared", "--gofer=diod",
-    "--no-donate"]) {
+    "--no-donate", "--no-spin"]) {
     const r = sentry(["run", flag, SAMPLE, "--", "sh", "-c", script]);
     assert.is(r.status, 0, `${flag}: ${r.stderr}`);
     assert.is(r.stdout, want.stdout, flag);

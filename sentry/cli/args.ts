@@ -20,6 +20,8 @@ flags:
   --gofer=KIND        builtin (default), or diod: Debian's 9P2000.L server
                       as the gofer (no fd donation, plain 9P only).
   --no-donate         read files through 9P Tread instead of donated fds.
+  --no-spin           wait for every 9P reply in the event loop, never
+                      spinning for it (slower; spares CPU; Node only).
   --stats             print 9P requests by type on exit (to stderr).
   --debug=CATS        trace categories: ${CATEGORIES.join(",")} or all
                       (also SANDBOX_DEBUG=CATS).
@@ -30,7 +32,8 @@ Writes fail with "Read-only file system" (except to /dev/null and
 friends, which the sentry provides itself).
 
 exit status: the command's; 2 bad usage; 3 ROOTFS missing or not a
-directory; 4 the gofer died or could not start.
+directory; 4 the gofer died or could not start; 5 the sentry itself
+failed (out of fds, say).
 `;
 
 export interface RunOptions {
@@ -38,6 +41,7 @@ export interface RunOptions {
   fileAccess: FileAccess;
   gofer: "builtin" | "diod";
   donate: boolean;
+  spin: boolean;
   stats: boolean;
   /** The command and its arguments; null to read a script from stdin. */
   command: string[] | null;
@@ -52,7 +56,7 @@ export type Parsed =
 export function parseArgs(argv: string[]): Parsed {
   const opts: RunOptions = {
     root: "", fileAccess: "exclusive", gofer: "builtin", donate: true,
-    stats: false, command: null,
+    spin: true, stats: false, command: null,
   };
   let sawRun = false;
   for (let i = 0; i < argv.length; i++) {
@@ -122,6 +126,9 @@ function flag(a: string, o: RunOptions): string | null {
       return null;
     case "--no-donate":
       o.donate = false;
+      return null;
+    case "--no-spin":
+      o.spin = false;
       return null;
     case "--stats":
       o.stats = true;

@@ -37,7 +37,7 @@ export async function run(o: RunOptions): Promise<number> {
   // Start the gofer first, then load the shell while it comes up.
   const starting = openSandbox({
     root: o.root, fileAccess: o.fileAccess, gofer: o.gofer,
-    donateFds: o.donate,
+    donateFds: o.donate, spin: o.spin,
   });
   starting.catch(() => {});
   let shell: Awaited<ReturnType<typeof loadShell>>;
