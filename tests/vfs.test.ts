@@ -91,4 +91,14 @@ t("readFile with a write flag fails with EROFS; the host is unchanged",
     }
   });
 
+t("after close, cached and uncached paths alike fail with EIO", async () => {
+  const sb = await openSandbox({ root: tree });
+  await sb.fs.stat("/etc/hostname");
+  await sb.close();
+  for (const p of ["/etc/hostname", "/etc/nope", "/usr"]) {
+    const e = await sb.fs.stat(p).then(() => null, (x) => x);
+    assert.is(e?.code, "EIO", p);
+  }
+});
+
 t.run();

@@ -61,6 +61,8 @@ export class VFS {
   private rootMount?: Mount;
   private readonly filesystems: Filesystem[] = [];
   private readonly open = new Set<OpenFile>();
+  /** Set by shutdown(): every later path operation is EIO. */
+  private down = false;
 
   constructor(cache = new DentryCache()) {
     this.cache = cache;
@@ -92,6 +94,8 @@ export class VFS {
 
   /** resolve starts an operation (one opClock tick) and walks path. */
   resolve(path: string, follow = true, cwd?: Loc): Promise<Loc> {
+    // After shutdown nothing answers, cached or not, as with a gofer gone.
+    if (this.down) return Promise.reject(new SysError(E.EIO));
     opClock.now++;
     return this.resolver.resolve(path, { follow }, cwd);
   }
@@ -273,6 +277,7 @@ export class VFS {
 
   /** Closes every open file and every filesystem. */
   async shutdown(): Promise<void> {
+    this.down = true;
     for (const f of [...this.open]) await this.close(f).catch(() => {});
     for (const fs of this.filesystems.reverse()) {
       await fs.close().catch(() => {});
