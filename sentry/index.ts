@@ -10,5 +10,5 @@
 export { openSandbox, Sandbox, type SandboxOptions } from "./sandbox.ts";
 export { SandboxFs } from "./api/fs.ts";
 export { Dir, FileHandle } from "./api/handle.ts";
-export { Dirent, Stats } from "./api/stats.ts";
+export { BigIntStats, Dirent, Stats } from "./api/stats.ts";
 export { FsError } from "./api/errors.ts";

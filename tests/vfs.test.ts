@@ -101,4 +101,27 @@ t("after close, cached and uncached paths alike fail with EIO", async () => {
   }
 });
 
+t("stat with bigint: true gives BigIntStats as node:fs does", async () => {
+  const sb = await openSandbox({ root: tree });
+  try {
+    for (const p of ["/etc/hostname", "/usr", "/links/doclink"]) {
+      const host = fs.lstatSync(path.join(tree, p), { bigint: true });
+      const got = await sb.fs.lstat(p, { bigint: true });
+      for (const k of ["ino", "mode", "nlink", "size", "mtimeNs",
+        "ctimeNs", "mtimeMs", "uid", "gid"] as const) {
+        assert.is(typeof got[k], "bigint", `${p} ${k}`);
+        assert.is(got[k], host[k], `${p} ${k}`);
+      }
+      assert.is(got.isSymbolicLink(), host.isSymbolicLink(), p);
+      assert.is(got.mtime.getTime(), host.mtime.getTime(), p);
+    }
+    const h = await sb.fs.open("/etc/hostname");
+    assert.is((await h.stat({ bigint: true })).size, 8n);
+    await h.close();
+    assert.is(typeof (await sb.fs.stat("/usr")).size, "number");
+  } finally {
+    await sb.close();
+  }
+});
+
 t.run();

@@ -13,7 +13,7 @@ import * as V from "../vfs/vfs.ts";
 import type { VFS } from "../vfs/vfs.ts";
 import { edge, FsError } from "./errors.ts";
 import { Dir, type Encoding, FileHandle, readAll } from "./handle.ts";
-import { Dirent, Stats } from "./stats.ts";
+import { type BigIntStats, Dirent, type Stats, statsOf } from "./stats.ts";
 
 /** node:fs's string flags as open(2) flags. */
 const FLAGS: Record<string, number> = {
@@ -94,14 +94,25 @@ export class SandboxFs {
     O_NOFOLLOW: V.O_NOFOLLOW,
   };
 
-  async stat(path: PathLike): Promise<Stats> {
+  stat(path: PathLike, opts?: { bigint?: false }): Promise<Stats>;
+  stat(path: PathLike, opts: { bigint: true }): Promise<BigIntStats>;
+  async stat(
+    path: PathLike,
+    opts?: { bigint?: boolean },
+  ): Promise<Stats | BigIntStats> {
     const p = pathOf(path);
-    return new Stats(await edge("stat", p, () => this.vfs.stat(p, true)));
+    return statsOf(await edge("stat", p, () => this.vfs.stat(p, true)), opts);
   }
 
-  async lstat(path: PathLike): Promise<Stats> {
+  lstat(path: PathLike, opts?: { bigint?: false }): Promise<Stats>;
+  lstat(path: PathLike, opts: { bigint: true }): Promise<BigIntStats>;
+  async lstat(
+    path: PathLike,
+    opts?: { bigint?: boolean },
+  ): Promise<Stats | BigIntStats> {
     const p = pathOf(path);
-    return new Stats(await edge("lstat", p, () => this.vfs.stat(p, false)));
+    const a = await edge("lstat", p, () => this.vfs.stat(p, false));
+    return statsOf(a, opts);
   }
 
   async readlink(path: PathLike, _options?: unknown): Promise<string> {

@@ -9,7 +9,12 @@ import { E, SysError } from "../../shared/errno.ts";
 import { isDir, isReg } from "../vfs/attr.ts";
 import type { OpenFile, VFS } from "../vfs/vfs.ts";
 import { edge } from "./errors.ts";
-import { Dirent, Stats } from "./stats.ts";
+import {
+  type BigIntStats,
+  Dirent,
+  type Stats,
+  statsOf,
+} from "./stats.ts";
 
 export interface ReadResult<T extends Uint8Array> {
   bytesRead: number;
@@ -93,9 +98,11 @@ export class FileHandle {
     return { bytesWritten, buffer: data };
   }
 
-  async stat(): Promise<Stats> {
-    return new Stats(await edge("fstat", undefined, () =>
-      this.vfs.fstat(this.file)));
+  stat(opts?: { bigint?: false }): Promise<Stats>;
+  stat(opts: { bigint: true }): Promise<BigIntStats>;
+  async stat(opts?: { bigint?: boolean }): Promise<Stats | BigIntStats> {
+    const a = await edge("fstat", undefined, () => this.vfs.fstat(this.file));
+    return statsOf(a, opts);
   }
 
   async close(): Promise<void> {
