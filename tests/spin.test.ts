@@ -121,4 +121,30 @@ t("a gofer killed while a request spins fails it, and later ones",
     }
   });
 
+t("every request settles when the gofer dies or the sandbox closes, " +
+  "queued ones too", async (c) => {
+  // 600 at once is past the 64 the client keeps on the wire.
+  const names = (await fs.promises.readdir(path.join(c.root, "many")))
+    .map((n) => `/many/${n}`);
+  const settle = (ps: Promise<unknown>[]) => {
+    let n = 0;
+    for (const p of ps) p.then(() => n++, () => n++);
+    return () => n;
+  };
+  const wait = () => new Promise((r) => setTimeout(r, 1000));
+
+  const a = await openSandbox({ root: c.root, fileAccess: "shared" });
+  const reads = settle(names.map((n) => a.fs.readFile(n)));
+  process.kill(a.goferPid!, "SIGKILL");
+  await wait();
+  assert.is(reads(), names.length, "after the gofer died");
+  await a.close();
+
+  const b = await openSandbox({ root: c.root });
+  const stats = settle(names.map((n) => b.fs.stat(n)));
+  await b.close();
+  await wait();
+  assert.is(stats(), names.length, "after close()");
+});
+
 t.run();

@@ -239,7 +239,7 @@ export class Client {
     debug("wire", `connection ends: ${why}`);
     for (const p of this.pending.values()) p.reject(this.dead);
     this.pending.clear();
-    this.queue.clear();
+    // Requests still queued are left to run: each fails at once in send().
     this.stream.destroy();
     for (const list of this.fds.values()) list.forEach((fd) => closeFd(fd));
     this.fds.clear();
