@@ -9,13 +9,13 @@
  * another file: a match means the name still leads to this directory.
  *
  * Ownership: the cache owns every fd in it and closes one when it is
- * evicted (least recently used first, past MAX_DIRS) or on clear(). A
+ * evicted (least recently used first, past its bound) or on clear(). A
  * caller given an fd by enter() must not close it, and must not keep it
  * past the current request.
  */
 import * as sys from "../shared/sys/libc.ts";
 
-/** Most directory fds kept. */
+/** Most directory fds kept, when the fd limit leaves room for them. */
 export const MAX_DIRS = 256;
 
 const PATH_FLAGS = sys.O_PATH | sys.O_NOFOLLOW | sys.O_CLOEXEC |
@@ -31,6 +31,8 @@ interface Entry {
 export class DirCache {
   /** Keyed by the parent's key and the name; Map order is LRU order. */
   private readonly dirs = new Map<string, Entry>();
+  /** At most a quarter of the fds the process may open, up to MAX_DIRS. */
+  private readonly max = Math.min(MAX_DIRS, Math.floor(sys.fdLimit() / 4));
 
   get size(): number {
     return this.dirs.size;
@@ -61,9 +63,11 @@ export class DirCache {
 
     const fd = sys.openat(parentFd, name, PATH_FLAGS);
     const now = sys.statx(fd, "", sys.AT_EMPTY_PATH);
-    if (!sameFile(entryOf(fd, now), st)) return { fd, owned: true };
+    if (this.max < 1 || !sameFile(entryOf(fd, now), st)) {
+      return { fd, owned: true };
+    }
     this.dirs.set(key, entryOf(fd, now));
-    if (this.dirs.size > MAX_DIRS) {
+    if (this.dirs.size > this.max) {
       const [oldKey, old] = this.dirs.entries().next().value!;
       this.drop(oldKey, old);
     }

@@ -65,7 +65,23 @@ export class Handlers {
     private readonly opts: HandlerOptions,
   ) {}
 
+  /**
+   * handle answers one request. Out of fds, it lets go of the directory
+   * fds it keeps and tries once more: requests change nothing on the
+   * host before their last fd is opened, so a retry is safe.
+   */
   handle(m: Msg): Reply {
+    try {
+      return this.answer(m);
+    } catch (e) {
+      if (!sys.isOutOfFds(e) || this.dirs.size === 0) throw e;
+      debug("gofer", `out of fds: letting ${this.dirs.size} dir fds go`);
+      this.dirs.clear();
+      return this.answer(m);
+    }
+  }
+
+  private answer(m: Msg): Reply {
     if (m.type !== MT.Tversion && !this.versioned) {
       throw new SysError(E.EPROTO);
     }
@@ -299,7 +315,8 @@ export class Handlers {
           fd = next.fd;
           owned = next.owned;
         } catch (e) {
-          if (e instanceof SysError) return e.errno;
+          // Out of fds is the request's failure, not where the walk ends.
+          if (e instanceof SysError && !sys.isOutOfFds(e)) return e.errno;
           throw e;
         }
       }

@@ -234,6 +234,35 @@ t("out of fds, a donated file fails with EMFILE, and works once fds free",
     assert.is(got.after, "sandbox\n");
   });
 
+/** regularFiles lists the regular files below dir, links not followed. */
+function regularFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) return regularFiles(p);
+    return d.isFile() ? [p] : [];
+  });
+}
+
+for (const mode of ["exclusive", "shared"]) {
+  t(`${mode}: at a low fd limit, every file still reads, one at a time`,
+    (c) => {
+      const files = regularFiles(c.root);
+      const child = path.join(
+        path.dirname(fileURLToPath(import.meta.url)), "children/lowfd.ts",
+      );
+      const [cmd, pre] = runtimeArgv(child);
+      const line = [cmd, ...pre, c.root, mode].map((a) => `'${a}'`)
+        .join(" ");
+      const r = spawnSync("bash", ["-c", `ulimit -n 48; exec ${line}`], {
+        encoding: "utf8", timeout: 60_000,
+      });
+      assert.is(r.status, 0, r.stderr);
+      const got = JSON.parse(r.stdout.trim().split("\n").pop()!);
+      assert.equal(got.errors, {});
+      assert.is(got.read, files.length);
+    });
+}
+
 t("a file removed on the host stays readable through an open handle",
   async (c) => {
     for (const [sb, name] of [[c.sb, "a"], [c.plain, "b"]] as const) {

@@ -6,7 +6,7 @@
  */
 
 import { readdirSync } from "node:fs";
-import { E } from "../errno.ts";
+import { E, SysError } from "../errno.ts";
 import {
   F_GETFD,
   F_GETFL,
@@ -104,4 +104,24 @@ export function setNonBlocking(fd: number, on: boolean): void {
  */
 export function countOpenFds(): number {
   return readdirSync("/proc/self/fd").length - 1;
+}
+
+const getrlimitFn = libc.func("int getrlimit(int resource, void *rlim)");
+const RLIMIT_NOFILE = 7;
+const rlim = new BigUint64Array(2);
+
+/**
+ * fdLimit is the most fds this process may have open (RLIMIT_NOFILE's
+ * soft limit; getrlimit(2)), for sizing caches of fds. Unlimited reads
+ * as 2^31.
+ */
+export function fdLimit(): number {
+  if (getrlimitFn(RLIMIT_NOFILE, rlim) !== 0) throw errnoError("getrlimit");
+  return Number(rlim[0] > 0x7fffffffn ? 0x7fffffffn : rlim[0]);
+}
+
+/** isOutOfFds tells whether e is a SysError EMFILE or ENFILE. */
+export function isOutOfFds(e: unknown): boolean {
+  return e instanceof SysError &&
+    (e.errno === E.EMFILE || e.errno === E.ENFILE);
 }

@@ -18,7 +18,9 @@ export { ARCH, type Arch } from "./ffi.ts";
 export {
   close,
   countOpenFds,
+  fdLimit,
   getCloexec,
+  isOutOfFds,
   openat,
   setCloexec,
   setNonBlocking,

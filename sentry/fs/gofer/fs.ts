@@ -16,12 +16,15 @@
  * opens of the same dentry, so they cost no request (in shared mode, the
  * walk that revalidates the dentry is the only one). A kept handle is
  * dropped when its dentry is replaced or the file's ctime moves (the
- * inode may have been reused), and the oldest go past READ_HANDLES.
+ * inode may have been reused), the oldest past the bound (an eighth of
+ * the fd limit, at most READ_HANDLES), and all of them when an open runs
+ * out of fds.
  *
  * The filesystem owns its Conn's client and closes it on close().
  */
 import { E, SysError } from "../../../shared/errno.ts";
 import { debug } from "../../../shared/log.ts";
+import { fdLimit, isOutOfFds } from "../../../shared/sys/libc.ts";
 import type { Attr, DirEntry, StatFs } from "../../vfs/attr.ts";
 import { isDir, isReg, S_IFDIR } from "../../vfs/attr.ts";
 import { Dentry, type DentryCache, opClock } from "../../vfs/dentry.ts";
@@ -49,6 +52,10 @@ export class GoferFs implements Filesystem {
   readonly readOnly: boolean;
   /** Kept read handles by dentry; Map order is use order. */
   private readonly readHandles = new Map<Dentry, ReadHandle>();
+  /** Read handles kept: an eighth of the fd limit, up to READ_HANDLES. */
+  private readonly keepMax = Math.min(
+    READ_HANDLES, Math.floor(fdLimit() / 8),
+  );
 
   constructor(
     private readonly conn: Conn,
@@ -213,7 +220,7 @@ export class GoferFs implements Filesystem {
       throw new SysError(E.EPERM);
     }
     const plainRead = isReg(attr.mode) && (flags & NOT_PLAIN_READ) === 0;
-    if (!plainRead) return this.conn.open(d.namesFromRoot(), flags);
+    if (!plainRead) return this.openKeeping(d.namesFromRoot(), flags);
     const kept = this.readHandles.get(d);
     if (kept) {
       this.readHandles.delete(d);
@@ -224,9 +231,29 @@ export class GoferFs implements Filesystem {
       }
       await kept.file.close();
     }
-    const f = await this.conn.open(d.namesFromRoot(), flags);
+    const f = await this.openKeeping(d.namesFromRoot(), flags);
     if (f instanceof DonatedFile) this.keep(d, f.another(attr), attr);
     return f;
+  }
+
+  /**
+   * openKeeping opens names; out of fds, it lets the kept read handles go
+   * and tries once more, so a low fd limit costs the cache, not the open.
+   */
+  private async openKeeping(names: string[], flags: number) {
+    try {
+      return await this.conn.open(names, flags);
+    } catch (e) {
+      if (!isOutOfFds(e) || this.readHandles.size === 0) throw e;
+      await this.dropReadHandles();
+      return await this.conn.open(names, flags);
+    }
+  }
+
+  private async dropReadHandles(): Promise<void> {
+    const kept = [...this.readHandles.values()];
+    this.readHandles.clear();
+    for (const h of kept) await h.file.close();
   }
 
   private keep(d: Dentry, file: DonatedFile, attr: Attr): void {
@@ -234,7 +261,7 @@ export class GoferFs implements Filesystem {
       file, ctimeSec: attr.ctimeSec, ctimeNsec: attr.ctimeNsec,
     });
     for (const [old, h] of this.readHandles) {
-      if (this.readHandles.size <= READ_HANDLES) break;
+      if (this.readHandles.size <= this.keepMax) break;
       this.readHandles.delete(old);
       void h.file.close();
     }
@@ -245,8 +272,7 @@ export class GoferFs implements Filesystem {
   }
 
   async close(): Promise<void> {
-    for (const h of this.readHandles.values()) await h.file.close();
-    this.readHandles.clear();
+    await this.dropReadHandles();
     this.client.close();
   }
 }
