@@ -79,7 +79,6 @@ export async function measure(
       state: string;
       latency?: { mean: number; p50: number; p99: number;
         samplesCount?: number; samples?: number[] };
-      throughput?: { mean: number };
       error?: Error;
     };
     if (r.state !== "completed" || !r.latency) {
@@ -89,7 +88,10 @@ export async function measure(
     const c = counts.get(task.name)!;
     rows.push({
       group, subject: task.name, baseline,
-      opsPerSec: r.throughput?.mean ?? 1000 / r.latency.mean,
+      // Operations per second over the whole run: 1/mean, consistent with
+      // the ratio. (tinybench's throughput.mean averages each sample's
+      // rate, which fast outliers inflate.)
+      opsPerSec: 1000 / r.latency.mean,
       meanMs: r.latency.mean, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
       samples: c.n,
       requests: t.requests && c.n > 0 ? (t.requests() - c.r0) / c.n : null,

@@ -16,7 +16,10 @@
  * read and held back while JS runs). Deno's node:net keeps a read in
  * flight that may hold bytes ahead of ours, so under Deno nothing spins.
  */
+import { libc } from "./sys/ffi.ts";
 import { recvNow } from "./sys/sockets.ts";
+
+const schedYield = libc.func("int sched_yield(void)");
 
 /** Whether this runtime allows reading beside its own reader. */
 export const CAN_SPIN = !("Deno" in globalThis);
@@ -36,7 +39,9 @@ export function rawFd(stream: unknown): number {
  * spinRecv polls fd for up to budgetUs and gives a copy of the bytes
  * that came (a fresh array: framers keep views of what they are given),
  * an empty array at end of stream, or null when nothing came in time.
- * It blocks the event loop for at most the budget.
+ * It blocks the event loop for at most the budget, and yields the CPU
+ * between polls (sched_yield), so that on a machine with more runnable
+ * threads than cores the peer it waits for is not kept off the CPU.
  *
  * Throws SysError from recv: EBADF, ENOTSOCK, ECONNRESET.
  */
@@ -49,6 +54,7 @@ export function spinRecv(
   do {
     const n = recvNow(fd, buf);
     if (n >= 0) return buf.slice(0, n);
+    schedYield();
   } while (performance.now() < end);
   return null;
 }
