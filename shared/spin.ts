@@ -2,10 +2,11 @@
  * Spinning for the next message instead of sleeping for it.
  *
  * A 9P round trip between two processes that each wait in their event
- * loop pays for two wake-ups: on a 2-core VM about 20 µs for a 160-byte
- * echo between two Node processes, against about 5 µs when both sides
- * poll the socket with non-blocking recv (measured with bench/echo.ts's
- * shapes). So, like gVisor's flipcall, each side spins a little before
+ * loop pays for two wake-ups. On a 2-vCPU VM a 160-byte echo between two
+ * Node processes took 20 µs while the other vCPU was busy and 60 to
+ * 95 µs while it was idle (waking a halted vCPU is slow), against about
+ * 5 µs when both sides polled with non-blocking recv. So, like gVisor's
+ * flipcall, each side spins a little before
  * it sleeps: the sentry right after it sends a request it is waiting on,
  * the gofer right after it answers, when the next request usually
  * follows at once.
