@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import * as sys from "../shared/sys/libc.ts";
 import { openSandbox } from "../sentry/sandbox.ts";
 import { makeTree, removeTree } from "./fixture.ts";
 
@@ -99,6 +100,8 @@ t("after close, cached and uncached paths alike fail with EIO", async () => {
     const e = await sb.fs.stat(p).then(() => null, (x) => x);
     assert.is(e?.code, "EIO", p);
   }
+  const e = await sb.fs.mkdir("/tmp/x").then(() => null, (x) => x);
+  assert.is(e?.code, "EIO", "mkdir");
 });
 
 t("stat with bigint: true gives BigIntStats as node:fs does", async () => {
@@ -107,13 +110,25 @@ t("stat with bigint: true gives BigIntStats as node:fs does", async () => {
     for (const p of ["/etc/hostname", "/usr", "/links/doclink"]) {
       const host = fs.lstatSync(path.join(tree, p), { bigint: true });
       const got = await sb.fs.lstat(p, { bigint: true });
-      for (const k of ["ino", "mode", "nlink", "size", "mtimeNs",
-        "ctimeNs", "mtimeMs", "uid", "gid"] as const) {
+      for (const k of ["ino", "mode", "nlink", "size", "mtimeMs", "uid",
+        "gid"] as const) {
         assert.is(typeof got[k], "bigint", `${p} ${k}`);
         assert.is(got[k], host[k], `${p} ${k}`);
       }
+      // Nanoseconds from Linux itself: Deno's node:fs keeps only ms.
+      const sx = sys.statx(sys.AT_FDCWD, path.join(tree, p),
+        sys.AT_SYMLINK_NOFOLLOW);
+      assert.is(got.mtimeNs, sx.mtimeSec * 1_000_000_000n +
+        BigInt(sx.mtimeNsec), `${p} mtimeNs`);
+      assert.is(got.ctimeNs, sx.ctimeSec * 1_000_000_000n +
+        BigInt(sx.ctimeNsec), `${p} ctimeNs`);
       assert.is(got.isSymbolicLink(), host.isSymbolicLink(), p);
       assert.is(got.mtime.getTime(), host.mtime.getTime(), p);
+      // A plain Stats' Date is rounded to the millisecond, as Node does.
+      const plain = await sb.fs.lstat(p);
+      assert.is(plain.mtime.getTime(),
+        Math.round(Number(sx.mtimeSec) * 1000 + sx.mtimeNsec / 1e6),
+        `${p} Date`);
     }
     const h = await sb.fs.open("/etc/hostname");
     assert.is((await h.stat({ bigint: true })).size, 8n);

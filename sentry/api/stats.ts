@@ -84,10 +84,11 @@ export class Stats extends FileType {
     this.mtimeMs = ms(a.mtimeSec, a.mtimeNsec);
     this.ctimeMs = ms(a.ctimeSec, a.ctimeNsec);
     this.birthtimeMs = ms(a.btimeSec, a.btimeNsec);
-    this.atime = new Date(this.atimeMs);
-    this.mtime = new Date(this.mtimeMs);
-    this.ctime = new Date(this.ctimeMs);
-    this.birthtime = new Date(this.birthtimeMs);
+    // node:fs rounds to the nearest millisecond for its Dates.
+    this.atime = new Date(Math.round(this.atimeMs));
+    this.mtime = new Date(Math.round(this.mtimeMs));
+    this.ctime = new Date(Math.round(this.ctimeMs));
+    this.birthtime = new Date(Math.round(this.birthtimeMs));
   }
 
   protected get ftype(): number {

@@ -262,6 +262,7 @@ export class VFS {
    * for filesystems that cannot write yet: the errno Linux gives first.
    */
   async refuseChange(path: string, mustExist: boolean): Promise<never> {
+    if (this.down) throw new SysError(E.EIO);
     const [dir, name] = await this.resolver.resolveParent(path);
     let exists = name === "";
     if (name) {
