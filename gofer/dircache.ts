@@ -62,11 +62,9 @@ export class DirCache {
     if (hit) this.drop(key, hit);
 
     const fd = sys.openat(parentFd, name, PATH_FLAGS);
-    const now = sys.statx(fd, "", sys.AT_EMPTY_PATH);
-    if (this.max < 1 || !sameFile(entryOf(fd, now), st)) {
-      return { fd, owned: true };
-    }
-    this.dirs.set(key, entryOf(fd, now));
+    const e = entryOf(fd, sys.statx(fd, "", sys.AT_EMPTY_PATH));
+    if (this.max < 1 || !sameFile(e, st)) return { fd, owned: true };
+    this.dirs.set(key, e);
     if (this.dirs.size > this.max) {
       const [oldKey, old] = this.dirs.entries().next().value!;
       this.drop(oldKey, old);

@@ -15,7 +15,7 @@
 import net from "node:net";
 import { SysError } from "../shared/errno.ts";
 import { enableDebug, error, setRole } from "../shared/log.ts";
-import { CAN_SPIN, rawFd } from "../shared/spin.ts";
+import { rawFd } from "../shared/spin.ts";
 import * as sys from "../shared/sys/libc.ts";
 import { Server } from "./server.ts";
 
@@ -34,7 +34,7 @@ function parseArgs(argv: string[]): Args | string {
   let root: string | undefined;
   let fdSocket = -1;
   let maxMsize = 4 << 20;
-  let spin = CAN_SPIN;
+  let spin = true;
   for (const a of argv) {
     const [k, v] = a.includes("=") ? a.split(/=(.*)/s, 2) : [a, ""];
     if (k === "--fd-socket") fdSocket = Number(v);
